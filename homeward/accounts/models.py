@@ -1,0 +1,27 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Office(models.Model):
+    """A ministry desk, embassy or consulate that is responsible for cases."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code of the country the office serves"))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        HQ_OFFICER = "hq_officer", _("HQ officer")
+        MISSION_OFFICER = "mission_officer", _("Mission officer")
+        HOST_LIAISON = "host_liaison", _("Host liaison")
+        ANALYST = "analyst", _("Analyst")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.HQ_OFFICER)
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    country = models.CharField(max_length=2, blank=True, help_text=_("Origin country an HQ officer serves"))

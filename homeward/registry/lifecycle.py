@@ -1,0 +1,200 @@
+"""The case lifecycle: which events exist, which may follow which, and how a status is counted.
+
+This module is plain Python so that the rules can be property-tested without a database and read
+in one place. Everything that changes a case's status goes through `check_transition`, except
+corrections and a partner's assertions, which state what is true whatever the lifecycle allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Iterable, Sequence
+
+
+class LifecycleError(ValueError):
+    pass
+
+
+class Event(StrEnum):
+    # The names as they are written in import files; each one is also the status it leads to.
+    REPORTED = "reported"
+    IDENTIFIED = "identified"
+    DISCHARGE_REQUESTED = "discharge_requested"
+    CONTRACT_ANNULLED = "contract_annulled"
+    DISCHARGED = "discharged"
+    RETURNED_HOME = "returned_home"
+    MISSING = "missing"
+    PRISONER = "prisoner"
+    KILLED = "killed"
+    REMAINS_IDENTIFIED = "remains_identified"
+    REMAINS_REPATRIATED = "remains_repatriated"
+    CREMATED_LOCALLY = "cremated_locally"
+    NOT_IN_SERVICE = "not_in_service"
+    MERGED = "merged"
+    # Events that change no status of their own.
+    RETRACTION = "retraction"
+    UNMERGED = "unmerged"
+    REQUEST_SENT = "request_sent"
+
+
+STATUS_EVENTS: frozenset[Event] = frozenset(
+    e for e in Event if e not in {Event.RETRACTION, Event.UNMERGED, Event.REQUEST_SENT}
+)
+# What may appear in the `event` column of an import file: merges are made through the merge service.
+FILE_EVENTS: tuple[str, ...] = tuple(e.value for e in Event if e in STATUS_EVENTS and e is not Event.MERGED)
+
+LABELS: dict[Event, str] = {
+    Event.REPORTED: "reported",
+    Event.IDENTIFIED: "identified (located / confirmed in service)",
+    Event.DISCHARGE_REQUESTED: "discharge requested",
+    Event.CONTRACT_ANNULLED: "contract annulled",
+    Event.DISCHARGED: "discharged",
+    Event.RETURNED_HOME: "returned home",
+    Event.MISSING: "missing",
+    Event.PRISONER: "prisoner (captured by the other side)",
+    Event.KILLED: "killed",
+    Event.REMAINS_IDENTIFIED: "remains identified",
+    Event.REMAINS_REPATRIATED: "remains repatriated",
+    Event.CREMATED_LOCALLY: "cremated locally",
+    Event.NOT_IN_SERVICE: "not in service (host has no record / never enlisted)",
+    Event.MERGED: "merged into another case",
+    Event.RETRACTION: "retraction of an earlier event",
+    Event.UNMERGED: "merge undone",
+    Event.REQUEST_SENT: "request sent to partner",
+}
+
+_ALIVE_IN_SERVICE = {
+    Event.IDENTIFIED,
+    Event.DISCHARGE_REQUESTED,
+    Event.MISSING,
+    Event.PRISONER,
+    Event.KILLED,
+    Event.MERGED,
+}
+
+# status -> events that may follow it. None is a case with no events yet.
+TRANSITIONS: dict[Event | None, frozenset[Event]] = {
+    None: frozenset({Event.REPORTED}),
+    Event.REPORTED: frozenset(_ALIVE_IN_SERVICE | {Event.NOT_IN_SERVICE}),
+    Event.IDENTIFIED: frozenset(_ALIVE_IN_SERVICE - {Event.IDENTIFIED} | {Event.DISCHARGED}),
+    Event.DISCHARGE_REQUESTED: frozenset(
+        {Event.CONTRACT_ANNULLED, Event.DISCHARGED, Event.MISSING, Event.PRISONER, Event.KILLED, Event.MERGED}
+    ),
+    Event.CONTRACT_ANNULLED: frozenset({Event.DISCHARGED, Event.MISSING, Event.PRISONER, Event.KILLED, Event.MERGED}),
+    Event.DISCHARGED: frozenset({Event.RETURNED_HOME, Event.MERGED}),
+    Event.RETURNED_HOME: frozenset({Event.MERGED}),
+    Event.MISSING: frozenset(
+        {Event.IDENTIFIED, Event.PRISONER, Event.KILLED, Event.DISCHARGED, Event.RETURNED_HOME, Event.MERGED}
+    ),
+    Event.PRISONER: frozenset({Event.RETURNED_HOME, Event.IDENTIFIED, Event.MISSING, Event.KILLED, Event.MERGED}),
+    Event.KILLED: frozenset(
+        {Event.REMAINS_IDENTIFIED, Event.REMAINS_REPATRIATED, Event.CREMATED_LOCALLY, Event.MERGED}
+    ),
+    Event.REMAINS_IDENTIFIED: frozenset({Event.REMAINS_REPATRIATED, Event.CREMATED_LOCALLY, Event.MERGED}),
+    Event.REMAINS_REPATRIATED: frozenset({Event.MERGED}),
+    Event.CREMATED_LOCALLY: frozenset({Event.MERGED}),
+    Event.NOT_IN_SERVICE: frozenset({Event.IDENTIFIED, Event.MISSING, Event.MERGED}),
+    Event.MERGED: frozenset(),
+}
+
+
+class Bucket(StrEnum):
+    KILLED = "killed"
+    DISCHARGED = "discharged"
+    MISSING = "missing"
+    PRISONER = "prisoner"
+    REMAINING = "remaining"
+
+
+BUCKETS: tuple[str, ...] = tuple(b.value for b in Bucket)
+
+# Every status but `merged` counts in exactly one bucket; a merged case is counted in its survivor.
+BUCKET_OF: dict[Event, Bucket | None] = {
+    Event.KILLED: Bucket.KILLED,
+    Event.REMAINS_IDENTIFIED: Bucket.KILLED,
+    Event.REMAINS_REPATRIATED: Bucket.KILLED,
+    Event.CREMATED_LOCALLY: Bucket.KILLED,
+    Event.DISCHARGED: Bucket.DISCHARGED,
+    Event.RETURNED_HOME: Bucket.DISCHARGED,
+    Event.MISSING: Bucket.MISSING,
+    Event.PRISONER: Bucket.PRISONER,
+    Event.REPORTED: Bucket.REMAINING,
+    Event.IDENTIFIED: Bucket.REMAINING,
+    Event.DISCHARGE_REQUESTED: Bucket.REMAINING,
+    Event.CONTRACT_ANNULLED: Bucket.REMAINING,
+    Event.NOT_IN_SERVICE: Bucket.REMAINING,
+    Event.MERGED: None,
+}
+
+
+def parse_event(name: str) -> Event:
+    try:
+        return Event(name.strip().lower())
+    except ValueError:
+        raise LifecycleError(f"unknown event {name!r}; expected one of: {', '.join(FILE_EVENTS)}") from None
+
+
+def allowed_events(status: Event | None) -> list[Event]:
+    return sorted(TRANSITIONS[status], key=list(Event).index)
+
+
+def check_transition(status: Event | None, event: Event) -> None:
+    if event not in STATUS_EVENTS:
+        return
+    if event not in TRANSITIONS[status]:
+        current = LABELS[status] if status else "no status yet"
+        allowed = ", ".join(e.value for e in allowed_events(status)) or "none"
+        raise LifecycleError(
+            f"a case that is {current} cannot become {event.value}; allowed next: {allowed}. "
+            "If the record so far is wrong, record a correction instead."
+        )
+
+
+def bucket_of(status: Event | None) -> Bucket | None:
+    return None if status is None else BUCKET_OF[status]
+
+
+@dataclass(frozen=True)
+class EventFact:
+    """What the status fold needs of one event, free of the ORM."""
+
+    id: int
+    kind: Event
+    occurred_from: date
+    recorded_at: datetime
+    is_correction: bool = False
+    corrects_id: int | None = None
+
+
+def effective_events(events: Iterable[EventFact], known_at: datetime) -> list[EventFact]:
+    """The status events that stand as known at `known_at`, in the order they happened.
+
+    A retraction (or an unmerge, which retracts a merge) removes its target. A correction states the
+    status from its occurrence date on, so it overrides everything recorded before it that
+    happened on or after that date.
+    """
+    visible = [e for e in events if e.recorded_at <= known_at]
+    withdrawn = {e.corrects_id for e in visible if e.kind in (Event.RETRACTION, Event.UNMERGED)}
+    standing = [e for e in visible if e.kind in STATUS_EVENTS and e.id not in withdrawn]
+    corrections = [e for e in standing if e.is_correction]
+
+    def overridden(e: EventFact) -> bool:
+        return any(
+            c is not e and (c.recorded_at, c.id) > (e.recorded_at, e.id) and e.occurred_from >= c.occurred_from
+            for c in corrections
+        )
+
+    kept = [e for e in standing if not overridden(e)]
+    return sorted(kept, key=lambda e: (e.occurred_from, e.recorded_at, e.id))
+
+
+def status_on(events: Sequence[EventFact], on: date, known_at: datetime) -> Event | None:
+    """The case's status on day `on` as known at `known_at`; None if the case was not known yet."""
+    status = None
+    for e in effective_events(events, known_at):
+        if e.occurred_from > on:
+            break
+        status = e.kind
+    return status

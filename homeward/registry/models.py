@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .lifecycle import LABELS, Event
+
+ISO_COUNTRY = dict(max_length=2, help_text=_("ISO 3166-1 alpha-2 country code"))
+# Dates that may be partial are stored as ISO text ('2024', '2024-08' or '2024-08-09'), which keeps
+# their precision and still sorts in time order.
+PARTIAL_DATE = dict(max_length=10, blank=True)
+
+
+class Script(models.TextChoices):
+    LATIN = "Latin"
+    DEVANAGARI = "Devanagari"
+    GURMUKHI = "Gurmukhi"
+    GUJARATI = "Gujarati"
+    BENGALI = "Bengali"
+    ORIYA = "Oriya"
+    TAMIL = "Tamil"
+    TELUGU = "Telugu"
+    KANNADA = "Kannada"
+    MALAYALAM = "Malayalam"
+    SINHALA = "Sinhala"
+    CYRILLIC = "Cyrillic"
+    OTHER = "Other"
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+        OTHER = "X", _("other")
+        UNKNOWN = "", _("unknown")
+
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    date_of_birth = models.CharField(**PARTIAL_DATE)
+    home_country = models.CharField(**ISO_COUNTRY, blank=True)
+    home_state = models.CharField(max_length=100, blank=True, db_index=True)
+    home_district = models.CharField(max_length=100, blank=True)
+    home_village = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        name = self.names.first()
+        return name.full_name if name else f"person #{self.pk}"
+
+
+class PersonName(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    full_name = models.CharField(max_length=300)
+    script = models.CharField(max_length=16, choices=Script.choices)
+    given_name = models.CharField(max_length=150, blank=True)
+    family_name = models.CharField(max_length=150, blank=True)
+    patronymic = models.CharField(max_length=150, blank=True, help_text=_("Patronymic or father's name"))
+    source = models.CharField(max_length=200, blank=True)
+    # Case-folded name and cross-script phonetic key, so that a search finds a name in any script
+    # with one indexed query instead of folding every row at query time.
+    folded = models.CharField(max_length=300, db_index=True)
+    search_key = models.CharField(max_length=400, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PersonIdentifier(models.Model):
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("passport")
+        NATIONAL_ID = "national_id", _("national ID")
+        PHONE = "phone", _("phone")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=64)
+    country = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        indexes = [models.Index(fields=["kind", "value"])]
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=32, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    origin_country = models.CharField(**ISO_COUNTRY)
+    host_country = models.CharField(**ISO_COUNTRY)
+    office = models.ForeignKey("accounts.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    left_home_on = models.CharField(**PARTIAL_DATE)
+    route = models.CharField(max_length=200, blank=True, help_text=_("Route and visa type"))
+    promised_job = models.CharField(max_length=200, blank=True)
+    recruiting_agent_as_told = models.CharField(max_length=300, blank=True)
+    contract_date = models.CharField(**PARTIAL_DATE)
+    contract_number = models.CharField(max_length=64, blank=True)
+    military_unit = models.CharField(max_length=100, blank=True)
+    last_known_location = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A cache of the status derived from the event log as known now; the log stays the truth and
+    # `homeward refresh_statuses` rebuilds this column from it.
+    status = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["origin_country", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[Event(self.status)] if self.status else ""
+
+
+class ImportBatch(models.Model):
+    """One imported file; its hash makes a second import of the same file a no-op."""
+
+    kind = models.CharField(max_length=32)
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "file_sha256"], name="unique_import_per_file")]
+
+
+class Report(models.Model):
+    class SourceType(models.TextChoices):
+        FAMILY = "family", _("family")
+        RECRUIT = "recruit", _("the recruit himself")
+        OFFICIAL = "official", _("official")
+        MP = "mp", _("member of parliament")
+        NGO = "ngo", _("NGO")
+        MEDIA = "media", _("media")
+        HOST_LIST = "host_list", _("host-country list")
+        REGISTER = "register", _("legacy register")
+        OTHER = "other", _("other")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("email")
+        LETTER = "letter", _("letter")
+        IN_PERSON = "in_person", _("in person")
+        WEB_FORM = "web_form", _("web form")
+        SPREADSHEET = "spreadsheet", _("spreadsheet")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports")
+    source_type = models.CharField(max_length=16, choices=SourceType.choices)
+    reporter_name = models.CharField(max_length=200, blank=True)
+    relation = models.CharField(max_length=100, blank=True)
+    contact = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.OTHER)
+    received_on = models.DateField()
+    original_text = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a correction instead")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a retraction instead")
+
+
+class CaseEvent(models.Model):
+    """One assertion about what happened to a case. Never updated or deleted: corrections are new events."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=[(e.value, LABELS[e]) for e in Event])
+    # When it happened in the world (possibly partial) and the first day of that, for ordering.
+    occurred_on = models.CharField(max_length=10)
+    occurred_from = models.DateField()
+    # When we learned it.
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    source = models.CharField(max_length=200, blank=True, help_text=_("Who asserts it: host ministry, family, embassy…"))
+    note = models.TextField(blank=True)
+    is_correction = models.BooleanField(default=False)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
+    details = models.JSONField(default=dict, blank=True)
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_from", "recorded_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "occurred_from", "recorded_at"]),
+            models.Index(fields=["recorded_at"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("case events are append-only; record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("case events are append-only; record a retraction instead")
+
+    @property
+    def label(self) -> str:
+        return LABELS[Event(self.kind)]
