@@ -198,3 +198,19 @@ def status_on(events: Sequence[EventFact], on: date, known_at: datetime) -> Even
             break
         status = e.kind
     return status
+
+
+def refusal(facts: Sequence[EventFact], kind: Event, occurred_from: date, recorded_at: datetime) -> str | None:
+    """Why the lifecycle refuses `kind` as the case's next event, or None when it may be appended."""
+    standing = effective_events(facts, recorded_at)
+    latest = standing[-1] if standing else None
+    try:
+        check_transition(latest.kind if latest else None, kind)
+    except LifecycleError as exc:
+        return str(exc)
+    if latest and occurred_from < latest.occurred_from:
+        return (
+            f"{kind.value} on {occurred_from} is earlier than the case's latest event "
+            f"({latest.kind.value} on {latest.occurred_from}); record it as a correction"
+        )
+    return None

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/events/", views.add_event, name="add_event"),
+    path("figures/", views.figures_page, name="figures"),
+]

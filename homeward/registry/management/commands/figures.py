@@ -1,0 +1,78 @@
+import csv
+import json
+import sys
+from datetime import date, datetime, time, timezone
+
+from django.core.management.base import BaseCommand, CommandError
+
+from homeward.registry.figures import compare, figures
+from tabular import parse_partial_date, parse_timestamp
+
+COLUMNS = ("known", "killed", "discharged", "missing", "prisoner", "remaining")
+
+
+def parse_day(text: str) -> date:
+    try:
+        value = parse_partial_date(text)
+    except ValueError as exc:
+        raise CommandError(f"--on: {exc}") from None
+    if value is None or value.precision != "day":
+        raise CommandError(f"--on needs a whole date such as 2024-08-09, not {text!r}")
+    return value.first_day
+
+
+def parse_known_at(text: str | None) -> datetime | None:
+    """A bare date means "as known on that day", so it stands for the end of the day."""
+    if not text:
+        return None
+    try:
+        if len(text.strip()) <= 10:
+            return datetime.combine(parse_day(text), time.max, tzinfo=timezone.utc)
+        return parse_timestamp(text)
+    except (ValueError, CommandError) as exc:
+        raise CommandError(f"--known-at: {exc}") from None
+
+
+class Command(BaseCommand):
+    help = "Print the figures (known, killed, discharged, missing, prisoner, remaining) for a day, as known at a moment."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--on", required=True, help="the day the figures describe, e.g. 2024-08-09")
+        parser.add_argument("--known-at", help="use only what was recorded by then (default: now); a date means its end")
+        parser.add_argument("--origin", help="only cases of this origin country (ISO code)")
+        parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    def handle(self, *args, **options):
+        on = parse_day(options["on"])
+        known_at = parse_known_at(options["known_at"])
+        origin = options["origin"]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(figures(on, known_at, origin=origin).counts))
+            return
+        if options["format"] == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            counts = figures(on, known_at, origin=origin).counts
+            writer.writerow([counts[c] for c in COLUMNS])
+            return
+        self._table(on, known_at, origin)
+
+    def _table(self, on, known_at, origin):
+        if known_at is None:
+            result = figures(on, origin=origin)
+            self._line(f"as of {on} (as known now)", result.counts)
+            return
+        comparison = compare(on, known_at, origin=origin)
+        self.stdout.write(f"{'':46}" + "".join(f"{c:>12}" for c in COLUMNS))
+        self._line(f"as of {on}, known at {known_at:%Y-%m-%d %H:%M}", comparison.as_known_then.counts)
+        self._line(f"as of {on}, as corrected since", comparison.as_corrected.counts)
+        if comparison.changes:
+            self.stdout.write(f"\n{len(comparison.changes)} case(s) counted differently now:")
+            for change in comparison.changes:
+                self.stdout.write(f"  {change.reference}: {change.then or '(not known)'} -> "
+                                  f"{change.now or '(not counted)'} ({change.why})")
+        else:
+            self.stdout.write("\nNo case is counted differently now.")
+
+    def _line(self, label, counts):
+        self.stdout.write(f"{label:46}" + "".join(f"{counts[c]:>12}" for c in COLUMNS))

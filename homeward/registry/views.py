@@ -1,0 +1,102 @@
+from datetime import date, datetime, time, timezone
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, services
+from .figures import compare, figures
+from .forms import CorrectionForm, EventForm, FiguresForm
+from .lifecycle import LABELS, STATUS_EVENTS, Event
+
+
+@login_required
+def case_list(request):
+    access.require_person_level(request.user)
+    visible = access.visible_cases(request.user)
+    cases = selectors.search_cases(
+        visible,
+        query=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        home_state=request.GET.get("state", ""),
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    statuses = [(e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS]
+    return render(request, "registry/case_list.html", {
+        "page": page, "statuses": statuses, "states": selectors.home_states(visible), "filters": request.GET,
+    })
+
+
+def _visible_case(request, reference):
+    access.require_person_level(request.user)
+    return get_object_or_404(access.visible_cases(request.user).select_related("person", "office"), reference=reference)
+
+
+@login_required
+def case_detail(request, reference):
+    case = _visible_case(request, reference)
+    allowed = selectors.next_events(case)
+    return render(request, "registry/case_detail.html", {
+        "case": case,
+        "person": case.person,
+        "reports": case.reports.all(),
+        "timeline": selectors.timeline(case),
+        "event_form": EventForm(allowed=allowed) if allowed else None,
+        "correction_form": CorrectionForm(allowed=[e for e in Event if e in STATUS_EVENTS and e is not Event.MERGED],
+                                          prefix="correction"),
+        "can_record": request.user.role in access.RECORDING_ROLES,
+    })
+
+
+@login_required
+@require_POST
+def add_event(request, reference):
+    case = _visible_case(request, reference)
+    access.require_recording(request.user)
+    correcting = "correction-kind" in request.POST
+    if correcting:
+        form = CorrectionForm(request.POST, allowed=[e for e in Event if e in STATUS_EVENTS and e is not Event.MERGED],
+                              prefix="correction")
+    else:
+        form = EventForm(request.POST, allowed=selectors.next_events(case))
+    if form.is_valid():
+        record = services.record_correction if correcting else services.record_event
+        try:
+            record(case=case, kind=form.cleaned_data["kind"], occurred_on=form.cleaned_data["occurred_on"],
+                   source=form.cleaned_data["source"], note=form.cleaned_data["note"], recorded_by=request.user)
+        except services.RegistryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Recorded: {LABELS[Event(form.cleaned_data['kind'])]}")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errors)}")
+    return redirect("registry:case_detail", reference=case.reference)
+
+
+def _end_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.max, tzinfo=timezone.utc) if day else None
+
+
+@login_required
+def figures_page(request):
+    form = FiguresForm(request.GET or {"on": date.today().isoformat()})
+    context = {"form": form}
+    if form.is_valid():
+        on = form.cleaned_data["on"]
+        origin = access.figures_origin(request.user) or form.cleaned_data["origin"].upper() or None
+        known_at = _end_of(form.cleaned_data["known_at"])
+        if known_at:
+            comparison = compare(on, known_at, origin=origin)
+            context.update(then=comparison.as_known_then, now=comparison.as_corrected, changes=comparison.changes)
+        else:
+            context.update(now=figures(on, origin=origin))
+        current = context["now"]
+        context.update(
+            on=on, known_at=known_at, origin=origin,
+            by_state=current.breakdown("home_state"), by_origin=current.breakdown("origin_country"),
+            person_level=request.user.role in access.PERSON_LEVEL_ROLES,
+        )
+    return render(request, "registry/figures.html", context)
