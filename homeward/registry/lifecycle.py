@@ -204,6 +204,9 @@ def refusal(facts: Sequence[EventFact], kind: Event, occurred_from: date, record
     """Why the lifecycle refuses `kind` as the case's next event, or None when it may be appended."""
     standing = effective_events(facts, recorded_at)
     latest = standing[-1] if standing else None
+    if latest is None and facts:
+        first = min(f.recorded_at for f in facts)
+        return f"the case was only recorded on {first:%Y-%m-%d %H:%M}, after this event's recording time {recorded_at:%Y-%m-%d %H:%M}"
     try:
         check_transition(latest.kind if latest else None, kind)
     except LifecycleError as exc:

@@ -17,10 +17,12 @@ def search_cases(cases: QuerySet[Case], *, query: str = "", status: str = "", ho
     """Filter cases by reference or by a name fragment in any script, status and home state."""
     query = " ".join(query.split())
     if query:
-        matches = Q(reference__icontains=query) | Q(person__names__folded__contains=names.fold(query))
-        key = names.search_key(query)
-        if key:
-            matches |= Q(person__names__search_key__contains=key)
+        matches = Q(reference__icontains=query)
+        # Names hold no digits, so a query with digits is a reference (or part of one).
+        if not any(ch.isdigit() for ch in query):
+            matches |= Q(person__names__folded__contains=names.fold(query))
+            if key := names.search_key(query):
+                matches |= Q(person__names__search_key__contains=key)
         cases = cases.filter(matches)
     if status:
         cases = cases.filter(status=status)

@@ -1,0 +1,40 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from homeward.accounts.models import Office, User
+from homeward.registry import services
+from tabular import PartialDate
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM'."""
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def day(text: str) -> PartialDate:
+    return PartialDate.from_iso(text)
+
+
+@pytest.fixture
+def office(db):
+    return Office.objects.create(code="in-embassy-moscow", name="Embassy of India, Moscow", country="IN")
+
+
+@pytest.fixture
+def officer(db, office):
+    return User.objects.create_user("officer", password="correct horse battery", role=User.Role.HQ_OFFICER,
+                                    country="IN", office=office)
+
+
+@pytest.fixture
+def make_case(db, office):
+    def make(name="Harpreet Singh", reported="2024-03-01", recorded="2024-03-02T10:00", *, origin="IN",
+             extra_names=(), **person_fields):
+        person = services.PersonInput(
+            names=[services.NameInput(full_name=name)] + [services.NameInput(full_name=n) for n in extra_names],
+            **person_fields,
+        )
+        return services.create_case(person=person, origin_country=origin, host_country="RU",
+                                    reported_on=day(reported), recorded_at=at(recorded), office=office)
+    return make
