@@ -1,0 +1,226 @@
+"""Dates as officials write them: often partial, day first, sometimes Excel serials."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+# Excel's day 0. Serials below 61 are off by one because Excel believes 1900 was a
+# leap year, but we only accept serials of five digits or more (see _serial_date).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_MAX_SERIAL = (dt.date(MAX_YEAR, 12, 31) - _EXCEL_EPOCH.date()).days
+
+_PRECISIONS = ("year", "month", "day")
+# Not calendar.month_name: that follows the process locale, and reasons must read the same everywhere.
+_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_EXPECTED = "expected a date such as 09.08.2024, 2024-08-09, 08.2024 or 2024"
+
+# Russian documents often add 'г.' / 'года' after the year.
+_YEAR_WORD = re.compile(r"\s*(г\.?|года?)\s*$", re.IGNORECASE)
+# A time part after a full date (from exports of datetime columns) does not change the date.
+_TIME_TAIL = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?"
+_FORMS = [
+    (re.compile(r"(?P<y>\d{4})([-./])(?P<m>\d{1,2})\2(?P<d>\d{1,2})" + _TIME_TAIL), "day"),
+    (re.compile(r"(?P<d>\d{1,2})([./-])(?P<m>\d{1,2})\2(?P<y>\d{4})" + _TIME_TAIL), "day"),
+    (re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})"), "month"),
+    (re.compile(r"(?P<m>\d{1,2})[./-](?P<y>\d{4})"), "month"),
+    (re.compile(r"(?P<y>\d{4})"), "year"),
+]
+_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}")
+_SERIAL = re.compile(r"\d{5,}(?:\.\d+)?")
+
+
+def _problem(year: int, month: int | None, day: int | None) -> str | None:
+    """Why these parts are not a real (partial) date, or None if they are."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}"
+    if month is None:
+        return "a day without a month" if day is not None else None
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day is None:
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return f"there is no day {day}"
+    if day > days:
+        return f"{_MONTHS[month]} {year} has {days} days"
+    return None
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, the month or the day ('born 1998', 'left home in August 2024')."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        parts = (self.year, self.month, self.day)
+        if not all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+            raise TypeError(f"PartialDate parts must be integers, got {parts!r}")
+        problem = _problem(*parts)
+        if problem:
+            raise ValueError(f"{self._render()} is not a real date: {problem}")
+
+    def _render(self) -> str:
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p is not None]
+        return "-".join(parts)
+
+    @property
+    def iso(self) -> str:
+        return self._render()
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @classmethod
+    def from_iso(cls, text: str) -> PartialDate:
+        """Strict inverse of .iso, for values we stored ourselves."""
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+        if not m:
+            raise ValueError(f'"{text}" is not YYYY, YYYY-MM or YYYY-MM-DD')
+        return cls(*(int(p) if p else None for p in m.groups()))
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+    def _key(self) -> tuple[dt.date, int]:
+        return self.first_day, _PRECISIONS.index(self.precision)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+def _serial_datetime(text: str) -> dt.datetime | None:
+    """An Excel serial number ('45513', '45513.75') as a datetime, or None if it is not one.
+
+    Only five digits and up: a four-digit number in a date column is a year (or a
+    typo for one), and three digits are never a date. Five digits start at 1927,
+    which suits everyone this system deals with.
+    """
+    if not _SERIAL.fullmatch(text):
+        return None
+    serial = float(text)
+    if serial > _MAX_SERIAL:
+        raise ValueError(f"{text} is not a date: as an Excel date number it would be after {MAX_YEAR}")
+    # Round to the second so that 45513.999999 (Excel's float noise) does not lose a day.
+    return _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
+
+
+def parse_partial_date(value: object) -> PartialDate | None:
+    """Read a date cell. None for an empty cell; ValueError with a reason for anything unusable.
+
+    Slashes and dots are day first (dd.mm.yyyy, dd/mm/yyyy): that is how both
+    India and Russia write dates, so 08/09/2024 is 8 September.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return PartialDate.from_date(value.date())
+    if isinstance(value, dt.date):
+        return PartialDate.from_date(value)
+    if isinstance(value, bool):
+        raise ValueError(f"{value} is not a date ({_EXPECTED})")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    text = _YEAR_WORD.sub("", text)
+
+    serial = _serial_datetime(text)
+    if serial is not None:
+        return PartialDate.from_date(serial.date())
+    for pattern, precision in _FORMS:
+        m = pattern.fullmatch(text)
+        if m:
+            year = int(m["y"])
+            month = int(m["m"]) if precision != "year" else None
+            day = int(m["d"]) if precision == "day" else None
+            problem = _problem(year, month, day)
+            if problem:
+                raise ValueError(f"{text} is not a real date: {problem}")
+            return PartialDate(year, month, day)
+    if _TWO_DIGIT_YEAR.fullmatch(text):
+        raise ValueError(f"{text} has a two-digit year; write the year in full, e.g. 09.08.2024")
+    raise ValueError(f'"{text}" is not a date ({_EXPECTED})')
+
+
+_TIMESTAMP = re.compile(
+    r"(?P<date>.+?)[T ]\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?)?"
+    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def _zone(text: str | None) -> dt.tzinfo:
+    if not text or text in ("Z", "UTC", "GMT"):
+        return dt.timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text} is not a time-zone offset")
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def parse_timestamp(value: object) -> dt.datetime | None:
+    """Read a moment as an aware UTC datetime. None for an empty cell.
+
+    A time without a zone, or a date alone, is taken as UTC: the registers were
+    kept in UTC, and guessing a local zone would be worse than a documented rule.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        moment = _serial_datetime(text) or _parse_timestamp_text(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)
+
+
+def _parse_timestamp_text(text: str) -> dt.datetime:
+    m = _TIMESTAMP.fullmatch(text)
+    date_text = m["date"] if m else text
+    try:
+        date = parse_partial_date(date_text)
+    except ValueError as exc:
+        raise ValueError(f'"{text}" is not a date and time: {exc}') from None
+    if date is None or date.precision != "day":
+        raise ValueError(f'"{text}" is not a date and time: it needs at least a full date, e.g. 2024-08-09 23:59')
+    if not m:
+        return dt.datetime(date.year, date.month, date.day)
+    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f'"{text}" is not a date and time: {m["h"]}:{m["mi"]}:{m["s"] or "00"} is not a time of day')
+    micro = int((m["f"] or "0").ljust(6, "0"))
+    try:
+        zone = _zone(m["tz"])
+    except ValueError as exc:
+        raise ValueError(f'"{text}" is not a date and time: {exc}') from None
+    return dt.datetime(date.year, date.month, date.day, hour, minute, second, micro, tzinfo=zone)

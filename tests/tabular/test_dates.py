@@ -1,0 +1,183 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from tabular import PartialDate, parse_partial_date, parse_timestamp
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-08-09", "2024-08-09"),
+    ("2024-8-9", "2024-08-09"),
+    ("09.08.2024", "2024-08-09"),
+    ("9.8.2024", "2024-08-09"),
+    ("9/8/2024", "2024-08-09"),
+    ("09/08/2024", "2024-08-09"),      # day first: 9 August, not 8 September
+    ("08/09/2024", "2024-09-08"),
+    ("09-08-2024", "2024-08-09"),
+    ("2024.08.09", "2024-08-09"),
+    ("2024-08-09 00:00:00", "2024-08-09"),  # datetime cells exported as text
+    ("2024-08-09T14:30", "2024-08-09"),
+    (" 09.08.2024 ", "2024-08-09"),
+    ("29.02.2024", "2024-02-29"),
+    ("2024-08", "2024-08"),
+    ("08.2024", "2024-08"),
+    ("8.2024", "2024-08"),
+    ("08/2024", "2024-08"),
+    ("2024", "2024"),
+    ("1900", "1900"),
+    ("2100", "2100"),
+    ("1995 г.", "1995"),
+    ("09.08.2024г.", "2024-08-09"),
+    ("45513", "2024-08-09"),           # Excel serial
+    ("45513.0", "2024-08-09"),
+    ("45513.75", "2024-08-09"),        # serial with a time of day
+    (45513, "2024-08-09"),
+    (45513.0, "2024-08-09"),
+    (2024, "2024"),
+    (2024.0, "2024"),
+    (dt.date(2024, 8, 9), "2024-08-09"),
+    (dt.datetime(2024, 8, 9, 23, 59), "2024-08-09"),
+])
+def test_parse_partial_date_accepts(text, expected):
+    assert parse_partial_date(text).iso == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "\t\n"])
+def test_parse_partial_date_empty_is_none(text):
+    assert parse_partial_date(text) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("31.02.2024", "31.02.2024 is not a real date: February 2024 has 29 days"),
+    ("29.02.2023", "29.02.2023 is not a real date: February 2023 has 28 days"),
+    ("31.04.2024", "31.04.2024 is not a real date: April 2024 has 30 days"),
+    ("2024-02-30", "2024-02-30 is not a real date: February 2024 has 29 days"),
+    ("00.08.2024", "00.08.2024 is not a real date: there is no day 0"),
+    ("09.13.2024", "09.13.2024 is not a real date: there is no month 13"),
+    ("2024-13", "2024-13 is not a real date: there is no month 13"),
+    ("13.2024", "13.2024 is not a real date: there is no month 13"),
+    ("00.2024", "00.2024 is not a real date: there is no month 0"),
+    ("1899", "1899 is not a real date: the year 1899 is outside 1900–2100"),
+    ("2101", "2101 is not a real date: the year 2101 is outside 1900–2100"),
+    ("2204", "the year 2204 is outside"),      # a typo for 2024, not Excel day 2204
+    ("09.08.1850", "the year 1850 is outside"),
+    ("09.08.24", "09.08.24 has a two-digit year"),
+    ("999999", "as an Excel date number it would be after 2100"),
+    ("abc", '"abc" is not a date (expected a date such as 09.08.2024'),
+    ("123", '"123" is not a date'),           # too short to be a year or a serial
+    ("2024/08", '"2024/08" is not a date'),
+    ("09.08/2024", '"09.08/2024" is not a date'),  # mixed separators
+    ("August 2024", '"August 2024" is not a date'),
+    ("-45513", '"-45513" is not a date'),
+    (True, "True is not a date"),
+])
+def test_parse_partial_date_rejects_with_reason(text, reason):
+    with pytest.raises(ValueError) as info:
+        parse_partial_date(text)
+    assert reason in str(info.value)
+
+
+@pytest.mark.parametrize("value, iso, first_day, precision", [
+    (PartialDate(2024), "2024", dt.date(2024, 1, 1), "year"),
+    (PartialDate(2024, 8), "2024-08", dt.date(2024, 8, 1), "month"),
+    (PartialDate(2024, 8, 9), "2024-08-09", dt.date(2024, 8, 9), "day"),
+])
+def test_partial_date_properties(value, iso, first_day, precision):
+    assert (value.iso, str(value), value.first_day, value.precision) == (iso, iso, first_day, precision)
+    assert PartialDate.from_iso(iso) == value
+
+
+@pytest.mark.parametrize("parts, error", [
+    ((2024, 2, 30), ValueError),
+    ((2024, None, 5), ValueError),
+    ((1899,), ValueError),
+    ((2024, 13), ValueError),
+    (("2024",), TypeError),
+    ((True,), TypeError),
+])
+def test_partial_date_validates(parts, error):
+    with pytest.raises(error):
+        PartialDate(*parts)
+
+
+@pytest.mark.parametrize("text", ["2024-8", "24", "2024-08-09T10:00", "09.08.2024", ""])
+def test_from_iso_is_strict(text):
+    with pytest.raises(ValueError):
+        PartialDate.from_iso(text)
+
+
+def test_partial_date_ordering_by_first_day_then_precision():
+    dates = [PartialDate(2024, 8, 9), PartialDate(2024, 8), PartialDate(2024), PartialDate(2024, 1, 1),
+             PartialDate(2024, 1), PartialDate(2023, 12, 31)]
+    assert [d.iso for d in sorted(dates)] == ["2023-12-31", "2024", "2024-01", "2024-01-01", "2024-08",
+                                             "2024-08-09"]
+    assert PartialDate(2024, 8) == PartialDate(2024, 8) and len({PartialDate(2024), PartialDate(2024)}) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-08-09T23:59", dt.datetime(2024, 8, 9, 23, 59, tzinfo=UTC)),
+    ("2024-08-09 23:59:00+03:00", dt.datetime(2024, 8, 9, 20, 59, tzinfo=UTC)),
+    ("2024-08-09T23:59:30Z", dt.datetime(2024, 8, 9, 23, 59, 30, tzinfo=UTC)),
+    ("2024-08-09T23:59:30.25+0530", dt.datetime(2024, 8, 9, 18, 29, 30, 250000, tzinfo=UTC)),
+    ("2024-08-10T01:00-02", dt.datetime(2024, 8, 10, 3, 0, tzinfo=UTC)),
+    ("09.08.2024 23:59", dt.datetime(2024, 8, 9, 23, 59, tzinfo=UTC)),
+    ("9.8.2024 7:05", dt.datetime(2024, 8, 9, 7, 5, tzinfo=UTC)),
+    ("2024-08-09", dt.datetime(2024, 8, 9, tzinfo=UTC)),
+    ("09.08.2024", dt.datetime(2024, 8, 9, tzinfo=UTC)),
+    ("45513.75", dt.datetime(2024, 8, 9, 18, 0, tzinfo=UTC)),
+    (dt.datetime(2024, 8, 9, 12), dt.datetime(2024, 8, 9, 12, tzinfo=UTC)),
+    (dt.datetime(2024, 8, 9, 12, tzinfo=dt.timezone(dt.timedelta(hours=3))), dt.datetime(2024, 8, 9, 9, tzinfo=UTC)),
+    (dt.date(2024, 8, 9), dt.datetime(2024, 8, 9, tzinfo=UTC)),
+])
+def test_parse_timestamp(text, expected):
+    result = parse_timestamp(text)
+    assert result == expected and result.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize("text", [None, "", "  "])
+def test_parse_timestamp_empty(text):
+    assert parse_timestamp(text) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("2024-08", "needs at least a full date"),
+    ("2024", "needs at least a full date"),
+    ("2024-08-09 24:00", "24:00:00 is not a time of day"),
+    ("2024-08-09 23:60", "23:60:00 is not a time of day"),
+    ("31.02.2024 10:00", "February 2024 has 29 days"),
+    ("2024-08-09 10:00+25:00", "is not a time-zone offset"),
+    ("yesterday", '"yesterday" is not a date and time'),
+])
+def test_parse_timestamp_rejects(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_timestamp(text)
+
+
+partial_dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)).flatmap(
+    lambda d: st.sampled_from([PartialDate(d.year), PartialDate(d.year, d.month), PartialDate(d.year, d.month, d.day)]))
+
+
+@given(partial_dates)
+def test_iso_round_trip(value):
+    assert parse_partial_date(value.iso) == value
+    assert PartialDate.from_iso(value.iso) == value
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)))
+def test_day_first_round_trip(day):
+    assert parse_partial_date(day.strftime("%d.%m.%Y")) == PartialDate(day.year, day.month, day.day)
+    assert parse_partial_date(f"{day.day}/{day.month}/{day.year}").first_day == day
+
+
+@given(st.dates(dt.date(1927, 6, 1), dt.date(2100, 12, 31)))
+def test_excel_serial_round_trip(day):
+    serial = (day - dt.date(1899, 12, 30)).days
+    assert parse_partial_date(str(serial)).first_day == day
+
+
+@given(st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31), timezones=st.just(UTC)))
+def test_timestamp_iso_round_trip(moment):
+    assert parse_timestamp(moment.isoformat()) == moment

@@ -1,0 +1,235 @@
+import io
+import tracemalloc
+
+import pytest
+
+from tabular import CellError, Row, TableError, open_table
+
+HEADER = "ФИО,Дата рождения,Номер паспорта\r\n"
+ROW = "Кумар Рави,09.08.1995,Z1234567\r\n"
+
+
+def write(tmp_path, data, name="list.csv"):
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def read_all(source, **kwargs):
+    with open_table(source, **kwargs) as table:
+        return table, list(table)
+
+
+@pytest.mark.parametrize("encoding, data, expected", [
+    ("utf-8", (HEADER + ROW).encode("utf-8"), "utf-8"),
+    ("utf-8 with BOM", b"\xef\xbb\xbf" + (HEADER + ROW).encode("utf-8"), "utf-8-sig"),
+    ("windows-1251", (HEADER + ROW).encode("cp1251"), "cp1251"),
+    ("utf-16 (Excel unicode text)", (HEADER + ROW).replace(",", "\t").encode("utf-16"), "utf-16"),
+])
+def test_encodings(tmp_path, encoding, data, expected):
+    table, rows = read_all(write(tmp_path, data))
+    assert table.encoding == expected
+    assert table.headers == ["ФИО", "Дата рождения", "Номер паспорта"]  # no BOM left on the first header
+    assert rows == [Row(2, {"full_name": "Кумар Рави", "date_of_birth": "09.08.1995", "passport_number": "Z1234567"},
+                        {"ФИО": "Кумар Рави", "Дата рождения": "09.08.1995", "Номер паспорта": "Z1234567"})]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters(tmp_path, delimiter):
+    text = f'ФИО{delimiter}Дата рождения{delimiter}Примечание\n"Иванов, Иван; Иванович"{delimiter}1990{delimiter}"a,b;c"\n'
+    table, rows = read_all(write(tmp_path, text))
+    assert table.delimiter == delimiter
+    assert rows[0].values == {"full_name": "Иванов, Иван; Иванович", "date_of_birth": "1990", "note": "a,b;c"}
+
+
+def test_delimiter_not_fooled_by_commas_in_headers(tmp_path):
+    text = "Фамилия, имя, отчество;Дата рождения;Паспорт\nИванов, Иван;1990;123\n"
+    table, rows = read_all(write(tmp_path, text))
+    assert table.delimiter == ";" and table.fields == ["full_name", "date_of_birth", "passport_number"]
+
+
+def test_quoted_newlines_and_row_numbers(tmp_path):
+    text = 'name,note\r\n"Ravi","line one\r\nline two"\r\n\r\n,\r\n"Amit","x"\r\n'
+    _, rows = read_all(write(tmp_path, text))
+    # Row numbers count records as a spreadsheet shows them; blank rows are skipped but counted.
+    assert [(r.number, r.values["note"]) for r in rows] == [(2, "line one\r\nline two"), (5, "x")]
+
+
+def test_title_row_above_header(tmp_path):
+    text = "Список граждан Республики Индия,,\n,,\nФИО,Дата рождения,Паспорт\nRavi,1995,A1\n"
+    table, rows = read_all(write(tmp_path, text))
+    assert table.header_row == 3 and rows[0].number == 4
+
+
+def test_cells_are_stripped_and_short_rows_padded(tmp_path):
+    _, rows = read_all(write(tmp_path, "name, dob ,phone\n  Ravi \u00a0, 1995\n"))
+    assert rows[0].values == {"full_name": "Ravi", "date_of_birth": "1995", "phone": ""}
+
+
+def test_unrecognised_columns_kept_in_raw(tmp_path):
+    table, rows = read_all(write(tmp_path, "name,dob,Колонка X,\nRavi,1995,x,,extra\n"))
+    assert table.fields == ["full_name", "date_of_birth", None]
+    assert rows[0].raw == {"name": "Ravi", "dob": "1995", "Колонка X": "x", "column 5": "extra"}
+    assert "Колонка X" not in rows[0].values
+
+
+def test_long_cells(tmp_path):
+    long = "ж" * 200_000
+    _, rows = read_all(write(tmp_path, f'name,note\nRavi,"{long}"\n'))
+    assert rows[0].values["note"] == long
+
+
+def test_unbalanced_quote_in_big_file_is_reported(tmp_path):
+    text = 'name,note\nRavi,"never closed\n' + "Amit,x\n" * 200_000
+    with pytest.raises(TableError, match="row 2 .*never closed"):
+        list(open_table(write(tmp_path, text)))
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "is empty"),
+    (b"  \r\n\r\n ,, \n", "is empty"),
+    (b"\x00\x01\x02\x03binary\xff\xfe\x00junk" * 50, "is not a text spreadsheet"),
+    (bytes(range(256)) * 10, "is not a text spreadsheet"),
+    ("Müller,Gérard,Café\nx,y,z\n".encode("latin-1"), "is not a text spreadsheet"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel .xls"),
+    (b"first,second,third\n1,2,3\n", "no header row found in the first 20 rows.*\"first\", \"second\", \"third\""),
+    (b"\n".join([b"title"] * 30) + b"\nname,dob\n", "no header row found"),
+])
+def test_whole_file_problems(tmp_path, data, message):
+    with pytest.raises(TableError, match=message):
+        open_table(write(tmp_path, data))
+
+
+def test_missing_file():
+    with pytest.raises(TableError, match="nowhere.csv cannot be opened"):
+        open_table("/nonexistent/nowhere.csv")
+
+
+def test_invalid_utf8_later_in_file_names_the_row(tmp_path):
+    head = (HEADER + ROW * 5000).encode("utf-8")          # well past the sniffed 64 KB
+    data = head + "Петров,1990,X\r\n".encode("cp1251") + ROW.encode("utf-8")
+    with open_table(write(tmp_path, data)) as table:
+        assert table.encoding == "utf-8"
+        with pytest.raises(TableError, match="row 5002 is not valid UTF-8"):
+            list(table)
+
+
+@pytest.mark.parametrize("headers, message", [
+    ("ФИО,Ф.И.О.,dob", '"ФИО" \\(column 1\\) and "Ф.И.О." \\(column 2\\) both mean full_name'),
+    ("dob,name,Дата рождения", '"dob" \\(column 1\\) and "Дата рождения" \\(column 3\\) both mean date_of_birth'),
+])
+def test_duplicate_headers(tmp_path, headers, message):
+    with pytest.raises(TableError, match=message):
+        open_table(write(tmp_path, headers + "\n1,2,3\n"))
+
+
+def test_duplicate_settled_by_mapping_to_dash(tmp_path):
+    table, rows = read_all(write(tmp_path, "ФИО,Ф.И.О.,dob\nA,B,1990\n"), mapping={"Ф.И.О.": "-"})
+    assert table.fields == ["full_name", None, "date_of_birth"] and rows[0].values["full_name"] == "A"
+
+
+def test_repeated_unmapped_headers_stay_apart_in_raw(tmp_path):
+    table, rows = read_all(write(tmp_path, "name,dob,x,x\nRavi,1995,1,2\n"))
+    assert table.headers == ["name", "dob", "x", "x (column 4)"]
+    assert rows[0].raw == {"name": "Ravi", "dob": "1995", "x": "1", "x (column 4)": "2"}
+
+
+def test_require_names_missing_columns_and_lists_headers(tmp_path):
+    with open_table(write(tmp_path, "ФИО,Телефон\nA,1\n")) as table:
+        table.require("full_name")
+        with pytest.raises(TableError) as info:
+            table.require("full_name", "date_of_birth", "passport_number")
+    message = str(info.value)
+    assert "no column for date_of_birth" in message and "passport_number" in message
+    assert 'Headers found: "ФИО", "Телефон"' in message
+    with pytest.raises(ValueError, match="unknown field"):
+        table.require("birthday")
+
+
+def test_mapping_overrides(tmp_path):
+    text = "Гражданин,Д.р.,Дата\nRavi,1995,2024-08-09\n"
+    mapping = {"гражданин": "full_name", "Д.р.": "date_of_birth", "Дата": "reported_on"}
+    table, rows = read_all(write(tmp_path, text), mapping=mapping)
+    assert table.fields == ["full_name", "date_of_birth", "reported_on"]
+    assert rows[0].values == {"full_name": "Ravi", "date_of_birth": "1995", "reported_on": "2024-08-09"}
+
+
+def test_mapping_finds_header_with_single_known_column(tmp_path):
+    table, _ = read_all(write(tmp_path, "Title\nGuy,Col B,Col C\n1,2,3\n"), mapping={"Guy": "full_name"})
+    assert table.header_row == 2 and table.fields == ["full_name", None, None]
+
+
+@pytest.mark.parametrize("mapping, error, message", [
+    ({"Nope": "full_name"}, TableError, 'mapped column\\(s\\) "Nope" not found. Headers found: "name", "dob"'),
+    ({"name": "fullname"}, ValueError, '"fullname" is not a known field'),
+])
+def test_bad_mappings(tmp_path, mapping, error, message):
+    with pytest.raises(error, match=message):
+        open_table(write(tmp_path, "name,dob\nRavi,1995\n"), mapping=mapping)
+
+
+def test_single_column_file(tmp_path):
+    table, rows = read_all(write(tmp_path, "Passport\nZ1\nZ2\n"))
+    assert table.fields == ["passport_number"] and [r.values["passport_number"] for r in rows] == ["Z1", "Z2"]
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda data: io.BytesIO(data),
+    lambda data: data,
+    lambda data: NonSeekable(data),
+])
+def test_file_like_sources(wrap):
+    data = (HEADER + ROW).encode("cp1251")
+    table, rows = read_all(wrap(data))
+    assert table.encoding == "cp1251" and rows[0].values["full_name"] == "Кумар Рави"
+
+
+class NonSeekable(io.RawIOBase):
+    def __init__(self, data):
+        self._data = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self._data.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_text_file_is_refused(tmp_path):
+    with open(write(tmp_path, HEADER), encoding="utf-8") as text, pytest.raises(TypeError, match="binary"):
+        open_table(text)
+
+
+def test_sheet_on_csv_is_an_error(tmp_path):
+    with pytest.raises(TableError, match="has no sheet"):
+        open_table(write(tmp_path, HEADER + ROW), sheet="Лист1")
+
+
+def test_rows_can_be_read_again(tmp_path):
+    with open_table(write(tmp_path, HEADER + ROW * 3)) as table:
+        preview = next(iter(table))
+        assert [r.number for r in table.rows()] == [2, 3, 4] and preview.number == 2
+
+
+def test_cell_error_helper(tmp_path):
+    with open_table(write(tmp_path, HEADER + ROW)) as table:
+        row = next(iter(table))
+        error = table.cell_error(row, "date_of_birth", "31.02.2024 is not a real date")
+    assert isinstance(error, CellError)
+    assert str(error) == 'row 2, column "Дата рождения": 31.02.2024 is not a real date'
+    assert (error.row, error.column, error.field) == (2, "Дата рождения", "date_of_birth")
+
+
+def test_streams_large_files(tmp_path):
+    path = write(tmp_path, HEADER + ROW * 200_000)   # ~9 MB
+    tracemalloc.start()
+    try:
+        with open_table(path) as table:
+            count = sum(1 for _ in table)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 200_000
+    assert peak < 2_000_000
