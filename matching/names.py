@@ -1,0 +1,110 @@
+"""Name parsing: titles, initials, order, relatives, variant families -> tokens with phonetic keys."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .phonetic import coarse_key, fine_key, to_latin, token_keys
+
+# Titles and honorifics, compared by *fine key* so that Shri / Sri / श्री / Шри or Smt. / श्रीमती all hit
+# the same entry whatever the script.
+_TITLES_LATIN = (
+    "shri shree sri sree shrimati srimati shrimti smt sm kumari_title sardar sardarni sard mr mrs ms miss mister "
+    "dr doctor prof late lt capt major sgt sepoy havildar naik jawan pvt gospodin gospozha grazhdanin "
+    "grazhdanka tovarishch sahib saheb ji"
+)
+_TITLE_KEYS = frozenset(fine_key(t) for t in _TITLES_LATIN.split())
+# Muhammad is written in full, abbreviated (Mohd., Md.) or omitted: one canonical optional token.
+_MUHAMMAD_COARSE = frozenset({"mhmd", "mhnd"})
+_MUHAMMAD_FINE = frozenset({"md", "mohd", "muhd", "mhd", "mohmd"})
+_MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
+# "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
+_RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
+# Russian abbreviated titles (г-н, г-жа) would otherwise look like initials.
+_CYR_TITLE = re.compile(r"(?<![^\W\d_])(?:г-н|г-жа|гр-н|гр-ка)\.?(?![^\W\d_])", re.I)
+_SPLIT = re.compile(r"[\s,;/_\-–—()\"]+")
+_DASHES = {"", "-", "–", "—", "_", "нет", "none", "n/a", "na"}
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    tokens: tuple[str, ...]      # Latin spelling of each full token (any script in)
+    keys: tuple[str, ...]        # fine phonetic key per token
+    coarse: tuple[str, ...]      # coarse (skeleton) key per token
+    optional: tuple[bool, ...]   # token may be absent on the other side without contradiction
+    initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
+
+    @property
+    def empty(self) -> bool:
+        return not self.keys and not self.initials
+
+
+def _initial_letter(letter: str) -> str:
+    latin = to_latin(letter)
+    return latin[:1]
+
+
+def _split_initials(piece: str) -> list[str] | None:
+    """'H.D.' / 'R.' / 'Х.' -> letters; None if the piece is not initials."""
+    if "." in piece:
+        parts = [p for p in piece.split(".") if p]
+        if parts and all(len(p) == 1 for p in parts):
+            return parts
+        return None
+    if len(piece) == 1 and piece.isalpha():
+        return [piece]
+    return None
+
+
+@lru_cache(maxsize=300_000)
+def normalise_name(text: str, relatives: str = "") -> NormalisedName:
+    """Parse a full name in any supported script. `relatives` (a patronymic/father's-name field) gives
+    optional tokens: matched they count, missing they do not contradict."""
+    text = _CYR_TITLE.sub(" ", text or "")
+    m = _RELATION.search(text)
+    if m:
+        relatives = f"{relatives} {text[m.end():]}"
+        text = text[: m.start()]
+    toks, keys, coarse, opt, inits = [], [], [], [], []
+
+    def add(raw_text: str, optional: bool) -> None:
+        for piece in _SPLIT.split(raw_text):
+            piece = piece.strip("'`’.")  if piece.count(".") == 1 and piece.endswith(".") and len(piece) > 2 else piece
+            letters = _split_initials(piece.strip("'`’"))
+            if letters is not None:
+                if not optional:
+                    inits.extend(x for x in (_initial_letter(c) for c in letters) if x)
+                continue
+            for part in piece.split("."):
+                latin, fine, crs = token_keys(part)
+                if not fine:
+                    continue
+                if fine in _TITLE_KEYS and not optional:
+                    continue
+                if crs in _MUHAMMAD_COARSE or fine in _MUHAMMAD_FINE:
+                    latin, fine, crs = _MUHAMMAD
+                    toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(True)
+                    continue
+                toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(optional)
+
+    add(text, False)
+    if relatives and relatives.strip().lower() not in _DASHES:
+        add(relatives, True)
+    # a name that was nothing but titles keeps them rather than vanishing
+    if not keys and not inits and text.strip():
+        for piece in _SPLIT.split(text):
+            latin, fine, crs = token_keys(piece)
+            if fine:
+                toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
+    return NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits))
+
+
+def search_key(text: str) -> str:
+    """Any-script name or fragment -> space-separated fine keys, for substring search in a registry.
+
+    'Харприт', 'हरप्रीत' and 'harpreet' all give 'harprit', a substring of the key of 'Harpreet Singh'.
+    Initials and titles are dropped; token order is kept as typed (the caller searches per token).
+    """
+    n = normalise_name(text)
+    return " ".join(n.keys)

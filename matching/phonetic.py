@@ -1,0 +1,197 @@
+"""The cross-script phonetic layer: every spelling of a South Asian name -> the same Latin keys.
+
+Why by hand: libraries romanise *a script* (sanscript: Devanagari -> ISO; GOST/ICAO: Russian -> Latin),
+but no library knows how the *same name* is spelt by an Indian clerk in Latin, by a family in Devanagari
+and by a Russian official who heard it. Those three spellings differ in predictable ways that a few dozen
+rules capture:
+  * Devanagari writes the inherent vowel the Latin spelling drops (schwa deletion, "kamalesha" ->
+    "kamlesh");
+  * Latin marks vowel length by doubling ("ee", "oo", "aa") where Russian and ISO do not;
+  * aspiration ("bh", "dh", "th", "kh") is written, dropped or rendered as "х"/"кх" at will;
+  * Russian renders j as "дж"/"дз", sh and s both as "ш"/"с", w as "в", ai/ay as "ай"/"ей", and adds soft
+    and hard signs;
+  * Bengali and Odia names swap b/v, and many spellings double consonants or not.
+Each token gets two keys: a *fine* key (vowels normalised, aspiration and length dropped) used for
+exact-phonetic agreement, and a *coarse* key (consonant skeleton with b/v, z/j folded) used for blocking
+and a weaker agreement level.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .scripts import CYRILLIC, LATIN, OTHER, detect_script, fold_latin, indic_to_hk
+
+# --- Indic (Harvard-Kyoto) -> Latin as an Indian would spell it --------------------------------------
+_HK_CONS = {
+    "kh": "kh", "gh": "gh", "ch": "chh", "jh": "jh", "Th": "th", "Dh": "dh", "th": "th", "dh": "dh",
+    "ph": "ph", "bh": "bh", "k": "k", "g": "g", "G": "n", "c": "ch", "j": "j", "J": "n", "T": "t",
+    "D": "d", "N": "n", "t": "t", "d": "d", "n": "n", "p": "p", "b": "b", "m": "m", "y": "y", "r": "r",
+    "l": "l", "L": "l", "v": "v", "z": "sh", "S": "sh", "s": "s", "h": "h", "f": "f", "q": "k", "x": "kh",
+}
+_HK_VOW = {"lRR": "li", "lR": "li", "RR": "ri", "ai": "ai", "au": "au", "R": "ri", "A": "a", "I": "i",
+           "U": "u", "E": "e", "O": "o", "a": "a", "i": "i", "u": "u", "e": "e", "o": "o"}
+_HK_RE = re.compile("|".join(sorted(map(re.escape, [*_HK_CONS, *_HK_VOW, "M", "H", "~"]), key=len,
+                                    reverse=True)))
+_LABIAL = {"p", "ph", "b", "bh", "m"}
+_LIQUID = {"r", "l"}
+
+
+def hk_to_latin(hk: str) -> str:
+    """Harvard-Kyoto -> a Latin spelling, with Hindi-style schwa deletion.
+
+    Indic scripts write the inherent vowel /a/ after every consonant without a vowel sign, but Hindi,
+    Marathi, Punjabi and Nepali speakers (and the Latin spellings they produce) drop it word-finally and
+    in V C _ C V position (Ohala's rule), and also before a stop+liquid cluster, which is where compound
+    names join (har+preet).
+    """
+    hk = re.sub(r"[0-9'.]", "", hk)
+    seq: list[list[str]] = []  # [kind, hk-symbol, latin]; kind C consonant, V vowel, S schwa, M nasal
+    for sym in _HK_RE.findall(hk):
+        if sym in _HK_CONS:
+            seq.append(["C", sym, _HK_CONS[sym]])
+        elif sym == "a":
+            seq.append(["S" if seq and seq[-1][0] == "C" else "V", sym, "a"])
+        elif sym in _HK_VOW:
+            seq.append(["V", sym, _HK_VOW[sym]])
+        elif sym == "M":
+            seq.append(["M", sym, "n"])
+        # visarga and candrabindu carry nothing a Latin spelling keeps
+    vowels = sum(1 for k, *_ in seq if k in "VS")
+    for i in range(len(seq) - 1, 0, -1):
+        if seq[i][0] != "S":
+            continue
+        if i == len(seq) - 1:
+            if vowels > 1:
+                del seq[i]
+            continue
+        prev2 = seq[i - 2][0] if i >= 2 else ""
+        nxt = seq[i + 1][0] if i + 1 < len(seq) else ""
+        nxt2 = seq[i + 2] if i + 2 < len(seq) else None
+        if prev2 in ("V", "S", "M") and nxt == "C" and nxt2 is not None and (
+            nxt2[0] in "VS" or (nxt2[0] == "C" and nxt2[2] in _LIQUID and i + 3 < len(seq)
+                                and seq[i + 3][0] in "VS")
+        ):
+            del seq[i]
+    out = []
+    for i, (kind, _sym, lat) in enumerate(seq):
+        if kind == "M":
+            nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
+            # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
+            lat = "m" if nxt in _LABIAL else "ng" if nxt == "h" else "n"
+        out.append(lat)
+    return "".join(out)
+
+
+# --- Russian / Ukrainian Cyrillic -> the Latin spelling the official heard ---------------------------
+_CYR_MULTI = [("дж", "j"), ("дз", "j"), ("кх", "kh"), ("тх", "th"), ("дх", "dh"), ("пх", "ph"),
+              ("бх", "bh"), ("гх", "gh"), ("чх", "chh"), ("шх", "sh"), ("ий", "i"), ("ый", "i")]
+_CYR = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "o", "ж": "zh", "з": "z",
+        "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
+        "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye",
+        "ґ": "g"}
+_CYR_MULTI_RE = re.compile("|".join(a for a, _ in _CYR_MULTI))
+_CYR_MULTI_MAP = dict(_CYR_MULTI)
+
+
+def cyrillic_to_latin(text: str) -> str:
+    text = text.lower()
+    ukrainian = any(c in text for c in "іїєґ")
+    text = _CYR_MULTI_RE.sub(lambda m: _CYR_MULTI_MAP[m.group(0)], text)
+    out = []
+    for c in text:
+        if c == "г" and ukrainian:  # Ukrainian г is /h/
+            out.append("h")
+        else:
+            out.append(_CYR.get(c, c if c.isascii() else fold_latin(c)))
+    return "".join(out)
+
+
+def to_latin(token: str) -> str:
+    """Any-script token -> lowercase Latin letters (before key folding)."""
+    script = detect_script(token)
+    if script == LATIN:
+        text = fold_latin(token)
+    elif script == CYRILLIC:
+        text = cyrillic_to_latin(token)
+    elif script == OTHER:
+        text = fold_latin(token)
+    else:
+        text = hk_to_latin(indic_to_hk(token, script)).lower()
+    return re.sub(r"[^a-z]", "", text)
+
+
+# --- Latin -> fine / coarse keys ----------------------------------------------------------------------
+# Ordered rewrites; "C" is a placeholder for the ch-sound so that a bare "c" can become k afterwards.
+_FINE_RULES = [
+    (re.compile(r"tch|chh|ch|cz"), "C"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"sh|sch|ss"), "s"),
+    (re.compile(r"ph|f"), "p"),
+    (re.compile(r"kh"), "h"),           # Russian х renders kh (Khan = Хан)
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"jh|dz|dj"), "j"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"dh"), "d"),
+    (re.compile(r"bh"), "b"),
+    (re.compile(r"rh"), "r"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"([ao])w(?![aeiouy])"), r"\1u"),  # Chowdhury, Rawat-final forms
+    (re.compile(r"w"), "v"),
+    (re.compile(r"aa|ah(?![aeiouy])(?=.)"), "a"),
+    (re.compile(r"ee|ii|ie(?![aeiou])|ea"), "i"),
+    (re.compile(r"oo|uu"), "u"),
+    (re.compile(r"au|ou|ao"), "o"),
+    (re.compile(r"(?:ai|ay|ei|ey)(?![aeiou])"), "e"),
+    (re.compile(r"ia"), "iya"),
+    (re.compile(r"([jC])y(?=[aeiou])"), r"\1"),
+    (re.compile(r"(?<=[^aeiou])y$"), "i"),
+    (re.compile(r"(?<=[^aeiouy])y(?=[^aeiouy])"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=500_000)
+def fine_key(latin: str) -> str:
+    s = latin
+    for rx, rep in _FINE_RULES:
+        s = rx.sub(rep, s)
+    s = s.replace("C", "c")
+    # A final -a is written in one script and not the other (Shiva/Shiv, schwa); drop it everywhere.
+    if len(s) > 2 and s.endswith("a"):
+        s = s[:-1]
+    return s
+
+
+@lru_cache(maxsize=500_000)
+def coarse_key(fine: str) -> str:
+    if not fine:
+        return ""
+    fine = fine.replace("ts", "s")
+    out = ["a" if fine[0] in _VOWELS else fine[0]]
+    for i, c in enumerate(fine[1:], 1):
+        # vowels carry the most spelling variation; a non-initial h is dropped because aspiration and
+        # Russian х/к/г for h come and go (Kohli/Коли, Mukherjee/Мукерджи)
+        if c in _VOWELS or c == "h":
+            continue
+        if c == "m" and i + 1 < len(fine) and fine[i + 1] not in _VOWELS:
+            c = "n"   # nasal before a consonant: anusvara is written m or n at will
+        out.append(c)
+    s = "".join(out).translate(_COARSE_FOLD)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s
+
+
+_COARSE_FOLD = str.maketrans({"b": "v", "z": "s"})
+
+
+@lru_cache(maxsize=500_000)
+def token_keys(token: str) -> tuple[str, str, str]:
+    """(latin spelling, fine key, coarse key) for one token in any script."""
+    latin = to_latin(token)
+    fine = fine_key(latin)
+    return latin, fine, coarse_key(fine)
