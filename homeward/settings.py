@@ -41,10 +41,12 @@ INSTALLED_APPS = [
     "homeward.accounts",
     "homeward.registry",
     "homeward.identification",
+    "homeward.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "homeward.audit.context.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

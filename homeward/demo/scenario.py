@@ -153,7 +153,8 @@ class _Builder:
                 details=details,
             )
             services.add_names(person, [services.NameInput(full_name=matching.to_cyrillic(latin.full_name).upper(),
-                                                            source="host ministry list")])
+                                                            source="host ministry list")],
+                               recorded_by=self.officer)
             return on
         services.record_event(
             case=case, kind=kind, occurred_on=PartialDate(on.year, on.month, on.day), recorded_at=_at(recorded, 15),

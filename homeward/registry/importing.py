@@ -16,6 +16,8 @@ from django.utils import timezone as django_timezone
 
 from tabular import CellError, PartialDate, Table, TableError, open_table, parse_partial_date, parse_timestamp
 
+from homeward.audit import services as audit
+
 from . import services
 from .lifecycle import FILE_EVENTS, Event
 from .models import Case, CaseEvent, ImportBatch, Report
@@ -205,6 +207,8 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
             result.created = 0
             return result
         ImportBatch.objects.filter(pk=batch.pk).update(created=result.created)
+        audit.record(recorded_by, audit.Action.IMPORT, batch, label=path.name,
+                     detail=f"{result.created} cases created, {result.skipped} already present")
     return result
 
 
@@ -281,6 +285,8 @@ def import_events(path: Path | str, *, mapping: dict[str, str] | None = None, re
         for item in items:
             item.import_batch = batch
         services.append_events(items)
+        audit.record(recorded_by, audit.Action.IMPORT, batch, label=path.name,
+                     detail=f"{len(items)} events created, {result.skipped} already present")
     result.created = len(items)
     return result
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from homeward.appendonly import AppendOnlyModel
+
 from .lifecycle import LABELS, Event
 
 ISO_COUNTRY = dict(max_length=2, help_text=_("ISO 3166-1 alpha-2 country code"))
@@ -165,19 +167,7 @@ class Report(models.Model):
         ordering = ["received_on", "id"]
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a correction instead")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; record a retraction instead")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One assertion about what happened to a case. Never updated or deleted: corrections are new events."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -196,22 +186,12 @@ class CaseEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["occurred_from", "recorded_at", "id"]
         indexes = [
             models.Index(fields=["case", "occurred_from", "recorded_at"]),
             models.Index(fields=["recorded_at"]),
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("case events are append-only; record a correction instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("case events are append-only; record a retraction instead")
 
     @property
     def label(self) -> str:

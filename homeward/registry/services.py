@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from homeward.audit import services as audit
 from tabular import PartialDate
 
 from . import names
@@ -111,7 +112,9 @@ def next_reference(origin_country: str, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
-def add_names(person: Person, name_inputs: list[NameInput]) -> None:
+def add_names(person: Person, name_inputs: list[NameInput], *, recorded_by=None) -> None:
+    """Add names (any script) that the person is known by; the person's other names stay."""
+    added = []
     for name in name_inputs:
         full_name = name.resolved_full_name()
         if not full_name:
@@ -127,6 +130,9 @@ def add_names(person: Person, name_inputs: list[NameInput]) -> None:
             folded=names.fold(full_name),
             search_key=names.search_key(full_name),
         )
+        added.append(full_name)
+    if added:
+        audit.record_change(recorded_by, person, after={"names_added": added})
 
 
 def _add_identifiers(person: Person, data: PersonInput) -> None:
@@ -176,7 +182,7 @@ def create_case(
         home_district=person.home_district.strip(),
         home_village=person.home_village.strip(),
     )
-    add_names(person_row, person.names)
+    add_names(person_row, person.names, recorded_by=recorded_by)
     _add_identifiers(person_row, person)
     case_fields = dict(
         person=person_row,
@@ -193,6 +199,10 @@ def create_case(
         last_known_location=recruitment.last_known_location,
     )
     case = _create_with_reference(case_fields, reference, origin_country, reported_on.year)
+    audit.record_change(recorded_by, case, action=audit.Action.CREATE, after={
+        "reference": case.reference, "person": person_row.pk, "origin_country": origin_country,
+        "host_country": host_country, "names": [n.resolved_full_name() for n in person.names],
+    })
     report_row = None
     if report is not None:
         report_row = add_report(case=case, report=report, recorded_at=recorded_at, recorded_by=recorded_by,
@@ -227,7 +237,7 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
                import_batch: ImportBatch | None = None) -> Report:
     if report.source_type not in Report.SourceType.values:
         raise RegistryError(f"unknown report source {report.source_type!r}")
-    return Report.objects.create(
+    row = Report.objects.create(
         case=case,
         source_type=report.source_type,
         reporter_name=report.reporter_name,
@@ -240,6 +250,11 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
         recorded_by=recorded_by,
         import_batch=import_batch,
     )
+    audit.record_change(recorded_by, row, action=audit.Action.CREATE, after={
+        "case": case.reference, "source_type": row.source_type, "received_on": row.received_on.isoformat(),
+        "reporter_name": row.reporter_name, "relation": row.relation, "channel": row.channel,
+    })
+    return row
 
 
 def _facts_by_case(case_ids) -> dict[int, list[EventFact]]:
@@ -320,6 +335,8 @@ def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, facts: lis
 @transaction.atomic
 def append_events(items: list[NewEvent]) -> list[CaseEvent]:
     """Append events in order, all or none; the lifecycle is checked against the log as it grows."""
+    if not items:
+        return []
     now = _now()
     items = [item if item.recorded_at else replace(item, recorded_at=now) for item in items]
     cases = {item.case.pk for item in items}
@@ -348,7 +365,14 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
     ]
     created = CaseEvent.objects.bulk_create(rows, batch_size=2000)
     refresh_statuses(cases)
+    audit.record_many(items[0].recorded_by, created, action=audit.Action.CREATE, changes_of=_event_summary)
     return created
+
+
+def _event_summary(event: CaseEvent) -> dict:
+    return {"case": event.case.reference, "kind": event.kind, "occurred_on": event.occurred_on,
+            "recorded_at": event.recorded_at.isoformat(), "is_correction": event.is_correction,
+            "corrects": event.corrects_id, "source": event.source}
 
 
 def refresh_statuses(case_ids) -> int:
@@ -396,4 +420,5 @@ def retract_event(*, event: CaseEvent, note: str, recorded_at: datetime | None =
         occurred_from=recorded_at.date(), recorded_at=recorded_at, recorded_by=recorded_by, note=note, corrects=event,
     )
     refresh_statuses([event.case_id])
+    audit.record_change(recorded_by, retraction, action=audit.Action.CREATE, after=_event_summary(retraction))
     return retraction

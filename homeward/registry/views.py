@@ -1,21 +1,22 @@
 from datetime import date, datetime, time, timezone
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access, selectors, services
+from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, view_access, visible_cases
+from homeward.audit import services as audit
+
+from . import selectors, services
 from .figures import compare, figures
 from .forms import CorrectionForm, EventForm, FiguresForm
 from .lifecycle import LABELS, STATUS_EVENTS, Event
 
 
-@login_required
+@view_access(roles=PERSON_LEVEL)
 def case_list(request):
-    access.require_person_level(request.user)
-    visible = access.visible_cases(request.user)
+    visible = visible_cases(request.user)
     cases = selectors.search_cases(
         visible,
         query=request.GET.get("q", ""),
@@ -23,6 +24,8 @@ def case_list(request):
         home_state=request.GET.get("state", ""),
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    audit.record_reads(request.user, page.object_list, action=audit.Action.SEARCH,
+                       detail=request.GET.urlencode()[:500])
     statuses = [(e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS]
     return render(request, "registry/case_list.html", {
         "page": page, "statuses": statuses, "states": selectors.home_states(visible), "filters": request.GET,
@@ -30,13 +33,13 @@ def case_list(request):
 
 
 def _visible_case(request, reference):
-    access.require_person_level(request.user)
-    return get_object_or_404(access.visible_cases(request.user).select_related("person", "office"), reference=reference)
+    return get_object_or_404(visible_cases(request.user).select_related("person", "office"), reference=reference)
 
 
-@login_required
+@view_access(roles=PERSON_LEVEL)
 def case_detail(request, reference):
     case = _visible_case(request, reference)
+    audit.record_reads(request.user, [case])
     allowed = selectors.next_events(case)
     return render(request, "registry/case_detail.html", {
         "case": case,
@@ -46,15 +49,14 @@ def case_detail(request, reference):
         "event_form": EventForm(allowed=allowed) if allowed else None,
         "correction_form": CorrectionForm(allowed=[e for e in Event if e in STATUS_EVENTS and e is not Event.MERGED],
                                           prefix="correction"),
-        "can_record": request.user.role in access.RECORDING_ROLES,
+        "can_record": request.user.role in RECORDING,
     })
 
 
-@login_required
+@view_access(roles=RECORDING)
 @require_POST
 def add_event(request, reference):
     case = _visible_case(request, reference)
-    access.require_recording(request.user)
     correcting = "correction-kind" in request.POST
     if correcting:
         form = CorrectionForm(request.POST, allowed=[e for e in Event if e in STATUS_EVENTS and e is not Event.MERGED],
@@ -80,13 +82,13 @@ def _end_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time.max, tzinfo=timezone.utc) if day else None
 
 
-@login_required
+@view_access(roles={Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
 def figures_page(request):
     form = FiguresForm(request.GET or {"on": date.today().isoformat()})
     context = {"form": form}
     if form.is_valid():
         on = form.cleaned_data["on"]
-        origin = access.figures_origin(request.user) or form.cleaned_data["origin"].upper() or None
+        origin = figures_origin(request.user) or form.cleaned_data["origin"].upper() or None
         known_at = _end_of(form.cleaned_data["known_at"])
         if known_at:
             comparison = compare(on, known_at, origin=origin)
@@ -97,6 +99,6 @@ def figures_page(request):
         context.update(
             on=on, known_at=known_at, origin=origin,
             by_state=current.breakdown("home_state"), by_origin=current.breakdown("origin_country"),
-            person_level=request.user.role in access.PERSON_LEVEL_ROLES,
+            person_level=request.user.role in PERSON_LEVEL,
         )
     return render(request, "registry/figures.html", context)

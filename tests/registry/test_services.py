@@ -4,7 +4,8 @@ from django.db.utils import DatabaseError
 
 from homeward.registry import services
 from homeward.registry.lifecycle import Event
-from homeward.registry.models import AppendOnlyError, Case, CaseEvent, PersonIdentifier
+from homeward.appendonly import AppendOnlyError
+from homeward.registry.models import Case, CaseEvent, PersonIdentifier
 
 from ..conftest import at, day
 

@@ -1,0 +1,56 @@
+"""Writing the audit trail. Called by services inside their transaction, and by views for reads."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from django.db import models
+
+from .context import current_request_id
+from .models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def _actor(user) -> tuple[object, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "" if user is None else str(user)
+    return user, user.get_username()
+
+
+def record(user, action: str, target: models.Model | None = None, *, target_type: str = "", target_id: str = "",
+           label: str = "", changes: dict | None = None, detail: str = "", actor_label: str = "") -> AuditEntry:
+    account, name = _actor(user)
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        label = label or str(target)
+    return AuditEntry.objects.create(
+        user=account, actor_label=actor_label or name, request_id=current_request_id.get(), action=action,
+        target_type=target_type, target_id=target_id, target_label=label[:300], changes=changes or {},
+        detail=detail[:500],
+    )
+
+
+def record_many(user, targets: Iterable[models.Model], *, action: str = Action.VIEW, detail: str = "",
+                changes_of=None) -> None:
+    """One entry per object, written in bulk: the objects a page showed, or the rows an import created."""
+    account, name = _actor(user)
+    request_id = current_request_id.get()
+    AuditEntry.objects.bulk_create([
+        AuditEntry(user=account, actor_label=name, request_id=request_id, action=action,
+                   target_type=t._meta.label_lower, target_id=str(t.pk), target_label=str(t)[:300],
+                   detail=detail[:500], changes={"after": changes_of(t)} if changes_of else {})
+        for t in targets
+    ], batch_size=2000)
+
+
+def record_reads(user, targets: Iterable[models.Model], *, action: str = Action.VIEW, detail: str = "") -> None:
+    """One entry per person-level object shown, so that 'who looked at this case' stays answerable."""
+    record_many(user, targets, action=action, detail=detail)
+
+
+def record_change(user, target: models.Model, *, action: str = Action.CHANGE, before: dict | None = None,
+                  after: dict | None = None, detail: str = "", actor_label: str = "") -> AuditEntry:
+    changes = {"before": before or {}, "after": after or {}}
+    return record(user, action, target, changes=changes, detail=detail, actor_label=actor_label)

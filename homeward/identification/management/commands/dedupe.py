@@ -1,0 +1,34 @@
+"""homeward dedupe FILE -o CLUSTERS.csv: group the rows of one list that are the same person."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from homeward.identification.files import progress_bar, read_records, write_clusters
+from homeward.identification.management.commands.link import probability
+from matching import dedupe
+
+
+class Command(BaseCommand):
+    help = "Find duplicate people in one list; writes id,cluster_id (singletons get their own cluster)."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the list (CSV or XLSX)")
+        parser.add_argument("-o", "--output", required=True, help="CSV file to write id,cluster_id to")
+        parser.add_argument("--threshold", default="0.5", help="minimum match probability (default 0.5)")
+        parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                            help="map a column to a field, e.g. 'Name of person=full_name'")
+
+    def handle(self, *args, **opts):
+        threshold = probability(str(opts["threshold"]))
+        records = read_records(opts["file"], opts["map"], warn=lambda msg: self.stderr.write(msg))
+        tick, close = progress_bar(len(records), "deduplicating")
+        try:
+            result = dedupe(records, threshold=threshold, progress=tick)
+        finally:
+            close()
+        write_clusters(opts["output"], result.clusters)
+        n_clusters = len(set(result.clusters.values()))
+        self.stdout.write(
+            f"{len(records)} rows, {result.candidate_pairs} candidate pairs, {len(result.links)} links, "
+            f"{n_clusters} clusters, {result.seconds:.1f} s -> {opts['output']}")

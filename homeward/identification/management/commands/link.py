@@ -1,0 +1,47 @@
+"""homeward link LEFT RIGHT -o LINKS.csv: propose which people in two lists are the same."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from homeward.identification.files import progress_bar, read_records, write_links
+from matching import link
+
+
+def probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CommandError(f"--threshold must be a number between 0 and 1, not {text!r}") from None
+    if not 0 <= value <= 1:
+        raise CommandError(f"--threshold must be between 0 and 1, not {value}")
+    return value
+
+
+class Command(BaseCommand):
+    help = ("Link two person lists (CSV or XLSX; English or Russian headers) and write the proposed "
+            "links, best first, with a probability and a per-field explanation.")
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("left", help="the first list, e.g. the cases reported by families")
+        parser.add_argument("right", help="the second list, e.g. the host ministry's roster")
+        parser.add_argument("-o", "--output", required=True, help="CSV file to write the links to")
+        parser.add_argument("--threshold", default="0.5", help="minimum match probability (default 0.5)")
+        parser.add_argument("--map-left", action="append", default=[], metavar="HEADER=FIELD",
+                            help="map a column of LEFT to a field, e.g. 'Name of person=full_name'")
+        parser.add_argument("--map-right", action="append", default=[], metavar="HEADER=FIELD")
+
+    def handle(self, *args, **opts):
+        threshold = probability(str(opts["threshold"]))
+        warn = lambda msg: self.stderr.write(msg)  # noqa: E731
+        left = read_records(opts["left"], opts["map_left"], warn=warn)
+        right = read_records(opts["right"], opts["map_right"], warn=warn)
+        tick, close = progress_bar(len(left), "linking")
+        try:
+            result = link(left, right, threshold=threshold, progress=tick)
+        finally:
+            close()
+        write_links(opts["output"], result.links)
+        self.stdout.write(
+            f"{len(left)} left rows, {len(right)} right rows, {result.candidate_pairs} candidate pairs, "
+            f"{len(result.links)} links >= {threshold:g}, {result.seconds:.1f} s -> {opts['output']}")

@@ -1,0 +1,26 @@
+"""Walks every URL of the project: a view without a declared access rule fails here, so none is forgotten."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def all_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # Django's admin guards itself: staff accounts only
+            yield from all_patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_every_view_declares_who_may_use_it():
+    undeclared = [route for route, view in all_patterns() if not hasattr(view, "access_rule")]
+    assert not undeclared, f"views without @view_access: {undeclared}"
+
+
+def test_the_admin_site_is_for_staff_only(client, db):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert admin.site.has_permission is not None

@@ -1,0 +1,54 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from homeward.appendonly import AppendOnlyError
+from homeward.audit.models import AuditEntry
+from homeward.registry import services
+
+from ..conftest import day
+
+
+def test_reading_a_case_page_is_audited_with_the_request_id(client, officer, make_case):
+    case = make_case()
+    client.force_login(officer)
+    response = client.get(reverse("registry:case_detail", args=[case.reference]), HTTP_X_REQUEST_ID="req-123")
+    entry = AuditEntry.objects.filter(action="view").get()
+    assert (entry.user, entry.target_type, entry.target_id, entry.request_id) == (officer, "registry.case", str(case.pk), "req-123")
+    assert response["X-Request-Id"] == "req-123"
+
+
+def test_search_results_showing_persons_are_audited(client, officer, make_case):
+    make_case("Harpreet Singh")
+    make_case("Ravi Kumar")
+    client.force_login(officer)
+    client.get(reverse("registry:case_list"), {"q": "singh"})
+    assert AuditEntry.objects.filter(action="search").count() == 1
+
+
+def test_changes_are_audited_with_their_values(officer, make_case):
+    case = make_case()
+    services.record_event(case=case, kind="identified", occurred_on=day("2024-04-01"), recorded_by=officer)
+    entry = AuditEntry.objects.filter(target_type="registry.caseevent", user=officer).get()
+    assert entry.changes["after"]["kind"] == "identified"
+    assert AuditEntry.objects.filter(target_type="registry.case", action="create").exists()
+
+
+def test_audit_entries_cannot_be_changed_through_the_orm(officer, make_case):
+    make_case()
+    entry = AuditEntry.objects.first()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(detail="x")
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_update_and_delete_of_audit_entries(make_case):
+    make_case()
+    entry = AuditEntry.objects.first()
+    for statement in ("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement, [entry.pk])
