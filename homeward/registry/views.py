@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, view_access, visible_cases
+from homeward import ui
 from homeward.audit import services as audit
 
 from . import selectors, services
@@ -50,6 +51,7 @@ def case_detail(request, reference):
         "correction_form": CorrectionForm(allowed=[e for e in Event if e in STATUS_EVENTS and e is not Event.MERGED],
                                           prefix="correction"),
         "can_record": request.user.role in RECORDING,
+        "panels": ui.case_panels(request, case),
     })
 
 
