@@ -14,6 +14,18 @@ class Office(models.Model):
         return self.name
 
 
+class Partner(models.Model):
+    """A host-country agency that Homeward exchanges lists with (e.g. a ministry of defence)."""
+
+    code = models.SlugField(max_length=32, unique=True, help_text=_("Short code such as RU-MOD"))
+    name = models.CharField(max_length=300)
+    country = models.CharField(max_length=2)
+    language = models.CharField(max_length=8, default="ru")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         HQ_OFFICER = "hq_officer", _("HQ officer")
@@ -25,3 +37,5 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.HQ_OFFICER)
     office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     country = models.CharField(max_length=2, blank=True, help_text=_("Origin country an HQ officer serves"))
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons",
+                                help_text=_("The partner agency a host liaison works for"))

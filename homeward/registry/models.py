@@ -159,6 +159,9 @@ class Report(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.OTHER)
     received_on = models.DateField()
     original_text = models.TextField(blank=True)
+    consent_to_share = models.BooleanField(
+        default=False, help_text=_("The reporter agreed that the person's details may be shared with the host "
+                                   "country's authorities for identification"))
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
@@ -196,3 +199,28 @@ class CaseEvent(AppendOnlyModel):
     @property
     def label(self) -> str:
         return LABELS[Event(self.kind)]
+
+
+class RecruitingAgent(models.Model):
+    """A recruiter as reports describe him, kept apart so that one can see whom he sent."""
+
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=64, blank=True, db_index=True)
+    agency = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cases = models.ManyToManyField(Case, through="CaseAgent", related_name="recruiting_agents")
+
+    def __str__(self) -> str:
+        return " · ".join(p for p in (self.name, self.agency, self.city) if p) or f"agent #{self.pk}"
+
+
+class CaseAgent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT)
+    agent = models.ForeignKey(RecruitingAgent, on_delete=models.PROTECT)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT,
+                               help_text=_("The report that named this agent"))
+    promised = models.CharField(max_length=300, blank=True, help_text=_("What the agent promised, as told"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "agent"], name="one_link_per_case_and_agent")]

@@ -60,6 +60,7 @@ class ReportInput:
     contact: str = ""
     channel: str = Report.Channel.OTHER
     original_text: str = ""
+    consent_to_share: bool = False
 
 
 @dataclass
@@ -246,6 +247,7 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
         channel=report.channel,
         received_on=report.received_on,
         original_text=report.original_text,
+        consent_to_share=report.consent_to_share,
         recorded_at=_checked_recorded_at(recorded_at),
         recorded_by=recorded_by,
         import_batch=import_batch,
@@ -253,6 +255,7 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
     audit.record_change(recorded_by, row, action=audit.Action.CREATE, after={
         "case": case.reference, "source_type": row.source_type, "received_on": row.received_on.isoformat(),
         "reporter_name": row.reporter_name, "relation": row.relation, "channel": row.channel,
+        "consent_to_share": row.consent_to_share,
     })
     return row
 
@@ -291,6 +294,8 @@ class NewEvent:
     corrects: CaseEvent | None = None
     details: dict = field(default_factory=dict)
     import_batch: ImportBatch | None = None
+    # A partner agency's answer states what it knows, and may skip steps we never saw.
+    asserted_by_partner: str = ""
 
 
 def check_new_events(items: list[NewEvent]) -> list[tuple[int, str]]:
@@ -323,6 +328,8 @@ def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, facts: lis
         return f"{kind.value} on {item.occurred_on.iso} cannot be recorded before it happened ({recorded_at.date()})"
     if kind in (Event.RETRACTION, Event.UNMERGED, Event.MERGED):
         return f"{kind.value} events are recorded through their own service"
+    if item.asserted_by_partner:
+        return None if kind in STATUS_EVENTS or kind is Event.REQUEST_SENT else f"{kind.value} cannot be asserted"
     if item.is_correction:
         if kind not in STATUS_EVENTS:
             return f"{kind.value} cannot be recorded as a correction"
@@ -358,7 +365,7 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
             note=item.note,
             is_correction=item.is_correction,
             corrects=item.corrects,
-            details=item.details,
+            details=item.details | ({"asserted_by_partner": item.asserted_by_partner} if item.asserted_by_partner else {}),
             import_batch=item.import_batch,
         )
         for item in items
@@ -395,6 +402,13 @@ def record_event(*, case: Case, kind: Event | str, occurred_on: PartialDate, **f
     (event,) = append_events([NewEvent(case=case, kind=Event(kind), occurred_on=occurred_on, **fields)])
     case.status = Case.objects.values_list("status", flat=True).get(pk=case.pk)
     return event
+
+
+def record_partner_assertion(*, case: Case, kind: Event | str, occurred_on: PartialDate, partner: str,
+                             **fields) -> CaseEvent:
+    """Record what a partner agency states about a case, even where it skips lifecycle steps we never saw."""
+    return record_event(case=case, kind=kind, occurred_on=occurred_on, asserted_by_partner=partner,
+                        source=fields.pop("source", "") or partner, **fields)
 
 
 def record_correction(*, case: Case, kind: Event | str, occurred_on: PartialDate, note: str, **fields) -> CaseEvent:

@@ -107,3 +107,14 @@ def test_postgresql_refuses_update_and_delete_of_events(make_case):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(statement, [event.pk])
     assert CaseEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_a_partner_assertion_may_skip_lifecycle_steps(make_case):
+    case = make_case()
+    event = services.record_partner_assertion(case=case, kind="discharged", occurred_on=day("2024-05-01"),
+                                              partner="RU-MOD", recorded_at=at("2024-05-03"))
+    assert case.status == "discharged"
+    assert (event.source, event.details["asserted_by_partner"]) == ("RU-MOD", "RU-MOD")
+    with pytest.raises(services.RegistryError, match="before it happened"):
+        services.record_partner_assertion(case=case, kind="killed", occurred_on=day("2024-06-01"),
+                                          partner="RU-MOD", recorded_at=at("2024-05-04"))
