@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "homeward.registry",
     "homeward.identification",
     "homeward.audit",
+    "homeward.intake",
+    "homeward.exchange",
+    "homeward.ledger",
+    "homeward.reporting",
 ]
 
 MIDDLEWARE = [
