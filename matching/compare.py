@@ -24,7 +24,8 @@ def _fuzzy(a: str, b: str) -> bool:
     n = max(len(a), len(b))
     if n >= 4:
         d = OSA.distance(a, b, score_cutoff=2)
-        if d <= 1 or (d <= 2 and n >= 7):
+        # two edits only in long names and not at the start: Harpreet/Gurpreet are different names
+        if d <= 1 or (d <= 2 and n >= 7 and a[0] == b[0]):
             return True
     return False
 

@@ -16,8 +16,7 @@ _TITLES_LATIN = (
 )
 _TITLE_KEYS = frozenset(fine_key(t) for t in _TITLES_LATIN.split())
 # Muhammad is written in full, abbreviated (Mohd., Md.) or omitted: one canonical optional token.
-_MUHAMMAD_COARSE = frozenset({"mhmd", "mhnd"})
-_MUHAMMAD_FINE = frozenset({"md", "mohd", "muhd", "mhd", "mohmd"})
+_MUHAMMAD_FINE = re.compile(r"^(?:m[aeiou]h[aeiou]m[aeiou]d|m[ou]hm[aeiou]?d|m[aeiou]?h?d)$")
 _MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
 # "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
 _RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
@@ -82,7 +81,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                     continue
                 if fine in _TITLE_KEYS and not optional:
                     continue
-                if crs in _MUHAMMAD_COARSE or fine in _MUHAMMAD_FINE:
+                if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
                     toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(True)
                     continue

@@ -34,10 +34,37 @@ _HK_VOW = {"lRR": "li", "lR": "li", "RR": "ri", "ai": "ai", "au": "au", "R": "ri
 _HK_RE = re.compile("|".join(sorted(map(re.escape, [*_HK_CONS, *_HK_VOW, "M", "H", "~"]), key=len,
                                     reverse=True)))
 _LABIAL = {"p", "ph", "b", "bh", "m"}
+_DRAVIDIAN = {"tamil", "telugu", "kannada", "malayalam", "sinhala"}
 _LIQUID = {"r", "l"}
 
 
-def hk_to_latin(hk: str) -> str:
+# sanscript's Tamil scheme renders the unmarked stops as voiced aspirates (க -> gha); Tamil has one
+# letter per place of articulation and the sound depends on position.
+_TAMIL_HK = [("gh", "k"), ("jh", "c"), ("Dh", "T"), ("dh", "t"), ("bh", "p"), ("è", "e"), ("ò", "o"),
+             ("zh", "L"), ("r2", "r"), ("n2", "n")]
+_TAMIL_VOICE = {"k": "g", "c": "s", "T": "D", "t": "d", "p": "b"}
+_NASAL_HK = {"n", "m", "N", "G", "J"}
+
+
+def _tamil_voicing(seq: list[list[str]]) -> None:
+    """Tamil stops are voiced after a vowel or nasal unless doubled (Murugan, not Murukan); initial
+    ச is s (Selvam)."""
+    for i, item in enumerate(seq):
+        kind, sym, _ = item
+        if kind != "C" or sym not in _TAMIL_VOICE:
+            continue
+        prev = seq[i - 1] if i else None
+        nxt = seq[i + 1] if i + 1 < len(seq) else None
+        if prev is None:
+            if sym == "c":
+                item[1], item[2] = "s", "s"
+            continue
+        if (prev[0] in "VS" or prev[1] in _NASAL_HK) and not (nxt and nxt[1] == sym):
+            new = _TAMIL_VOICE[sym]
+            item[1], item[2] = new, _HK_CONS[new]
+
+
+def hk_to_latin(hk: str, scheme: str = "") -> str:
     """Harvard-Kyoto -> a Latin spelling, with Hindi-style schwa deletion.
 
     Indic scripts write the inherent vowel /a/ after every consonant without a vowel sign, but Hindi,
@@ -45,6 +72,10 @@ def hk_to_latin(hk: str) -> str:
     in V C _ C V position (Ohala's rule), and also before a stop+liquid cluster, which is where compound
     names join (har+preet).
     """
+    indo_aryan = scheme not in _DRAVIDIAN
+    if scheme == "tamil":
+        for a, b in _TAMIL_HK:
+            hk = hk.replace(a, b)
     hk = re.sub(r"[0-9'.]", "", hk)
     seq: list[list[str]] = []  # [kind, hk-symbol, latin]; kind C consonant, V vowel, S schwa, M nasal
     for sym in _HK_RE.findall(hk):
@@ -57,12 +88,16 @@ def hk_to_latin(hk: str) -> str:
         elif sym == "M":
             seq.append(["M", sym, "n"])
         # visarga and candrabindu carry nothing a Latin spelling keeps
+    if scheme == "tamil":
+        _tamil_voicing(seq)
     vowels = sum(1 for k, *_ in seq if k in "VS")
-    for i in range(len(seq) - 1, 0, -1):
+    # Dravidian languages and Sinhala pronounce (and their Latin spellings keep) the inherent vowel.
+    for i in range(len(seq) - 1 if indo_aryan else 0, 0, -1):
         if seq[i][0] != "S":
             continue
         if i == len(seq) - 1:
-            if vowels > 1:
+            # kept after a conjunct (Aditya, Krishna, Mitra), dropped otherwise (Ram, Harpreet)
+            if vowels > 1 and not (i >= 2 and seq[i - 2][0] == "C"):
                 del seq[i]
             continue
         prev2 = seq[i - 2][0] if i >= 2 else ""
@@ -78,7 +113,7 @@ def hk_to_latin(hk: str) -> str:
         if kind == "M":
             nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
             # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
-            lat = "m" if nxt in _LABIAL else "ng" if nxt == "h" else "n"
+            lat = "m" if nxt in _LABIAL or not nxt else "ng" if nxt == "h" else "n"
         out.append(lat)
     return "".join(out)
 
@@ -118,7 +153,7 @@ def to_latin(token: str) -> str:
     elif script == OTHER:
         text = fold_latin(token)
     else:
-        text = hk_to_latin(indic_to_hk(token, script)).lower()
+        text = hk_to_latin(indic_to_hk(token, script), script).lower()
     return re.sub(r"[^a-z]", "", text)
 
 

@@ -1,0 +1,109 @@
+"""homeward link / dedupe: files in, CSV out, clear errors for bad input."""
+import csv
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+LEFT = "id,full_name,date_of_birth,passport_number\nL1,Harpreet Singh,1998,\nL2,Rahul Kumar,1990,\nL3,Md. Rafi Ansari,1985-06-20,K1234507\n"
+RIGHT = ("№;ФИО;Дата рождения;Номер паспорта\n1;СИНГХ ХАРПРИТ;14.03.1998;\n2;Кумар Ракеш;01.05.1990;\n"
+         "3;Ансари Мохаммед Рафи;20.06.1985;K12345O7\n4;Шарма Аджай;11.08.1990;\n")
+
+
+def background_rows(n=300):
+    """Other people on the host list, so that name frequencies look like a real roster."""
+    from tests.matching.test_engine import background
+    return "".join(f"{100 + i};{r.full_name};{'.'.join(reversed(r.date_of_birth.split('-')))};\n"
+                   for i, r in enumerate(background(n)))
+
+
+@pytest.fixture
+def files(tmp_path):
+    left, right = tmp_path / "left.csv", tmp_path / "right.csv"
+    left.write_text(LEFT, encoding="utf-8")
+    right.write_bytes((RIGHT + background_rows()).encode("cp1251"))   # Windows-1251, semicolons: as the host ministry sends it
+    return left, right, tmp_path / "links.csv"
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_link_writes_best_first_with_explanations(files, capsys):
+    left, right, out = files
+    call_command("link", str(left), str(right), "-o", str(out))
+    rows = read_csv(out)
+    assert list(rows[0])[:3] == ["left_id", "right_id", "match_probability"]
+    assert {(r["left_id"], r["right_id"]) for r in rows} == {("L1", "1"), ("L3", "3")}
+    probs = [float(r["match_probability"]) for r in rows]
+    assert probs == sorted(probs, reverse=True)
+    assert "(+" in rows[0]["name"]
+    summary = capsys.readouterr().out
+    assert "3 left rows, 304 right rows" in summary and "2 links" in summary
+
+
+def test_link_threshold_and_mapping(tmp_path, files):
+    _, right, out = files
+    left = tmp_path / "odd.csv"
+    left.write_text("Case,Name of person,Born\nC1,Harpreet Singh,1998\n", encoding="utf-8")
+    call_command("link", str(left), str(right), "-o", str(out), "--threshold", "0.01",
+                 "--map-left", "Case=id", "--map-left", "Name of person=full_name", "--map-left", "Born=date_of_birth")
+    assert read_csv(out)[0]["left_id"] == "C1"
+
+
+def test_dedupe(tmp_path):
+    f = tmp_path / "list.csv"
+    f.write_text("id,full_name,date_of_birth\n1,Harpreet Singh,1998-03-14\n2,СИНГХ ХАРПРИТ,1998-03-14\n"
+                 "3,Rahul Kumar,1990-01-01\n", encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    call_command("dedupe", str(f), "-o", str(out))
+    rows = {r["id"]: r["cluster_id"] for r in read_csv(out)}
+    assert rows["1"] == rows["2"] != rows["3"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("id,date_of_birth,passport_number\n1,1998,K1\n", "no column"),               # no name column
+    ("id,full_name,date_of_birth\n1,,1998\n2,,1990\n", "no rows with a name"),    # empty names
+    ("", "empty"),
+    ("\x00\x01\x02garbage", ""),
+])
+def test_bad_left_file(tmp_path, files, content, message):
+    _, right, out = files
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("link", str(bad), str(right), "-o", str(out))
+    assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.csv"], "no such file"),
+    (["--threshold", "1.5"], "between 0 and 1"),
+    (["--threshold", "abc"], "number"),
+    (["--map-left", "nonsense"], "--map"),
+])
+def test_bad_arguments(files, args, message):
+    left, right, out = files
+    paths = [args[0], str(right)] if args[0].endswith(".csv") else [str(left), str(right), *args]
+    with pytest.raises(CommandError) as exc:
+        call_command("link", *paths, "-o", str(out))
+    assert message in str(exc.value)
+
+
+def test_unwritable_output(files):
+    left, right, _ = files
+    with pytest.raises(CommandError, match="cannot write"):
+        call_command("link", str(left), str(right), "-o", "/nonexistent-dir/links.csv")
+
+
+def test_cli_exit_code_and_no_traceback(files, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    _, right, out = files
+    proc = subprocess.run([sys.executable, str(root / "manage.py"), "link", str(tmp_path / "nope.csv"), str(right),
+                           "-o", str(out)], capture_output=True, text=True, cwd=root)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "no such file" in proc.stderr

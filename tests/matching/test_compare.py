@@ -1,0 +1,93 @@
+"""Per-field comparison levels."""
+import pytest
+
+from matching.compare import compare_dob, compare_names, compare_passport, compare_phone, compare_place
+from matching.names import normalise_name
+from matching.records import parse_dob, passport_keys, phone_key, place_key
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("Harpreet Singh", "СИНГХ ХАРПРИТ", "exact"),
+    ("Harpreet Singh", "हरप्रीत सिंह", "exact"),
+    ("Sunil Chaudhary", "Сунил Чоудхури", "phonetic"),
+    ("Deepak Navneet Ashish", "Дипак Навни Ашиш", "fuzzy"),
+    ("Archana Ashish", "Ашиш Ачрана", "fuzzy"),                  # transposition
+    ("Hemamalini", "Hema Malini", "fuzzy"),                       # joined / split
+    ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
+    ("H. Singh", "Harpreet Singh", "initials"),
+    ("R. Kumar", "Rakesh Kumar", "initials"),
+    ("H.D. Kumar", "Hari Dev Kumar", "initials"),
+    ("Md. Annu Malakar", "Малакар Анну", "exact"),                # Md. is optional
+    ("Mohammed Rafi", "Muhammad Rafi", "exact"),
+    ("Mohd. Rafi", "Rafi", "exact"),
+    ("Harpreet Singh", "Harpreet Singh Gill", "subset"),
+    ("Harpreet Singh", "Gurpreet Singh", "partial"),
+    ("Rahul Kumar", "Rakesh Kumar", "partial"),
+    ("Rahul Dev Kumar", "Rakesh Anand Kumar", "conflict"),
+    ("R. Kumar", "Sanjay Kumar", "partial"),
+    ("Harpreet Singh", "Rakesh Kumar", "none"),
+    ("", "Rakesh Kumar", "missing"),
+])
+def test_name_levels(a, b, level):
+    assert compare_names(normalise_name(a), normalise_name(b))[0] == level
+
+
+def test_name_comparison_is_order_free():
+    a, b = normalise_name("Singh Harpreet Kaur"), normalise_name("Kaur Harpreet Singh")
+    assert compare_names(a, b)[0] == "exact"
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("1998-03-14", "1998-03-14", "exact"),
+    ("1998-03-04", "1998-04-03", "swapped"),                     # dd/mm swap
+    ("1998-03-14", "1998-03-15", "close"),
+    ("1998-03-14", "1999-03-14", "year_pm1_sameday"),
+    ("1998-03-14", "1998-09-30", "same_year"),
+    ("1998-03-14", "1997-11-02", "year_pm1"),
+    ("1998-03-14", "1975-03-14", "different"),
+    ("1998", "1998-03-14", "year"),                               # partial dates
+    ("1998-03", "1998-03-14", "year_month"),
+    ("1998", "1999", "year_pm1"),
+    ("1998", "", "missing"),
+    ("", "", "missing"),
+])
+def test_dob_levels(a, b, level):
+    assert compare_dob(parse_dob(a), parse_dob(b)) == level
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("K1234567", "K1234567", "exact"),
+    ("k 123 4567", "K1234567", "exact"),
+    ("K12345O7", "K1234507", "ocr"),        # O/0
+    ("K1234567", "K I234567".replace(" ", ""), "ocr"),  # I/1
+    ("S1234567", "51234567", "ocr"),        # S/5
+    ("B1234567", "81234567", "ocr"),        # B/8
+    ("K1234567", "K1234568", "one_edit"),
+    ("K1234567", "M7654321", "different"),
+    ("", "K1234567", "missing"),
+])
+def test_passport_levels(a, b, level):
+    assert compare_passport(*passport_keys(a), *passport_keys(b)) == level
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("+91 98765 43210", "098765-43210", "exact"),                # country code, trunk zero
+    ("0091 9876543210", "9876543210", "exact"),
+    ("+7 (912) 345-67-89", "8 912 345 67 89", "exact"),          # Russian trunk 8
+    ("9876543210", "9906543210", "last7"),
+    ("9876543210", "9123456789", "different"),
+    ("", "9876543210", "missing"),
+])
+def test_phone_levels(a, b, level):
+    assert compare_phone(phone_key(a), phone_key(b)) == level
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("Uttar Pradesh", "Уттар-Прадеш", "exact"),
+    ("Punjab", "Пенджаб", "exact"),
+    ("Punjab", "पंजाब", "exact"),
+    ("Punjab", "Kerala", "different"),
+    ("", "Kerala", "missing"),
+])
+def test_place_levels(a, b, level):
+    assert compare_place(place_key(a), place_key(b)) == level

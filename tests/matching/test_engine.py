@@ -1,0 +1,157 @@
+"""Scoring, linking, deduplication and the interactive index on small constructed lists."""
+import random
+
+import pytest
+
+from matching import CandidateIndex, Record, dedupe, link, to_cyrillic
+
+GIVEN = ("Rahul Rakesh Amit Sunil Anil Sanjay Vikas Deepak Manoj Ajay Vijay Ravi Suresh Ramesh Mahesh Dinesh "
+         "Pooja Priya Neha Anjali Sunita Kavita Rekha Seema Anita Meena Gita Lata Usha Asha Arjun Rohit "
+         "Mohit Nitin Sachin Gaurav Saurabh Ankit Ashish Manish").split()
+FAMILY = ("Kumar Sharma Verma Gupta Yadav Patel Shah Mehta Joshi Mishra Pandey Tiwari Dubey Chauhan Rathore "
+          "Reddy Nair Menon Das Ghosh Bose Sen Roy Mukherjee Banerjee Chatterjee Iyer Pillai Rao Naidu").split()
+
+
+def background(n=400, seed=7, prefix="B"):
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        name = f"{rnd.choice(FAMILY)} {rnd.choice(GIVEN)}"
+        dob = f"{rnd.randint(1975, 2005)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        out.append(Record(id=f"{prefix}{i}", full_name=to_cyrillic(name).upper() if i % 2 else to_cyrillic(name),
+                          date_of_birth=dob))
+    return out
+
+
+def host(*records):
+    return background() + list(records)
+
+
+def linked(left, right, **kw):
+    return {(l.left_id, l.right_id): l for l in link(left, right, **kw).links}
+
+
+def test_harpreet_across_scripts_and_order():
+    right = host(Record("R1", "СИНГХ ХАРПРИТ", date_of_birth="1998-03-14"))
+    for i, name in enumerate(["Harpreet Singh", "हरप्रीत सिंह", "ਹਰਪ੍ਰੀਤ ਸਿੰਘ", "HARPREET SINGH"]):
+        res = linked([Record(f"L{i}", name, date_of_birth="1998")], right)
+        assert (f"L{i}", "R1") in res, name
+
+
+def test_initial_is_a_candidate_not_a_certainty():
+    right = host(Record("R1", "СИНГХ ХАРПРИТ", date_of_birth="1998-03-14"),
+                 Record("R2", "Сингх Хардип", date_of_birth="1998-07-01"))
+    idx = CandidateIndex(right)
+    cands = idx.candidates(Record("Q", "H. Singh", date_of_birth="1998"), threshold=0.0)
+    top = {c.id for c in cands[:2]}
+    assert top == {"R1", "R2"}
+    assert all(c.match_probability < 0.5 for c in cands)   # two equally good: abstain
+
+
+def test_two_kumars_born_the_same_year_are_not_linked():
+    right = host(Record("R1", "Кумар Ракеш", date_of_birth="1990-05-01"))
+    assert not linked([Record("L1", "Rahul Kumar", date_of_birth="1990")], right)
+
+
+def test_ambiguous_initial_abstains():
+    right = host(Record("R1", "Кумар Ракеш", date_of_birth="1990-05-01"),
+                 Record("R2", "Кумар Рахул", date_of_birth="1990-08-11"))
+    assert not linked([Record("L1", "R. Kumar", date_of_birth="1990")], right)
+
+
+def test_same_name_same_year_abstains_but_full_date_decides():
+    right = host(Record("R1", "Шарма Аджай", date_of_birth="1990-05-01"),
+                 Record("R2", "Шарма Аджай", date_of_birth="1990-08-11"))
+    assert not linked([Record("L1", "Ajay Sharma", date_of_birth="1990")], right)
+    assert set(linked([Record("L1", "Ajay Sharma", date_of_birth="1990-08-11")], right)) == {("L1", "R2")}
+
+
+@pytest.mark.parametrize("left_name, right_name", [
+    ("Md. Rafi Ansari", "Мохаммед Рафи Ансари"),
+    ("Mohd Rafi Ansari", "Muhammad Rafi Ansari"),
+    ("Rafi Ansari", "Mohammed Rafi Ansari"),
+    ("Hemamalini Iyer", "Хема Малини Айер"),
+    ("Hema Malini Iyer", "Hemamalini Iyer"),
+    ("Chaudhary Sukhdev", "Сукхдев Чоудхури"),
+])
+def test_variant_families_link(left_name, right_name):
+    right = host(Record("R1", right_name, date_of_birth="1985-06-20"))
+    assert ("L1", "R1") in linked([Record("L1", left_name, date_of_birth="1985-06-20")], right)
+
+
+def test_ocr_passport_and_swapped_date():
+    right = host(Record("R1", "Верма Сунил", date_of_birth="1992-04-03", passport_number="K12345O7"))
+    res = linked([Record("L1", "Sunil Verma", date_of_birth="1992-03-04", passport_number="K1234507")], right)
+    expl = res[("L1", "R1")].explanation
+    assert expl["passport_number"].startswith("equal up to OCR")
+    assert expl["date_of_birth"].startswith("day/month swapped")
+
+
+def test_explanation_format_and_probability_range():
+    right = host(Record("R1", "Сингх Харприт", date_of_birth="1998-03-14"))
+    (l,) = link([Record("L1", "Harpreet Singh", date_of_birth="1998-03-14")], right).links
+    assert 0.5 <= l.match_probability <= 1.0
+    assert l.explanation["name"].startswith("exact token-set match (+")
+    assert l.explanation["date_of_birth"].startswith("exact (+")
+
+
+def test_common_token_is_weak_rare_token_is_strong():
+    rare, common = Record("R1", "Мангукия Амит"), Record("R2", "Кумар Амит")
+    right = host(rare, common)
+    idx = CandidateIndex(right)
+    # a match on the rare family name carries more weight than one on Kumar
+    q_rare = idx.candidates(Record("Q1", "Mangukiya Sunil"), threshold=0.0)
+    q_common = idx.candidates(Record("Q2", "Kumar Sunil"), threshold=0.0)
+    assert max(c.match_probability for c in q_rare if c.id == "R1") > \
+        max((c.match_probability for c in q_common if c.id == "R2"), default=0.0)
+
+
+def test_interactive_equals_batch():
+    right = background(300, seed=1)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth[:4]) for i, r in
+            enumerate(background(60, seed=1))] + background(40, seed=99, prefix="X")
+    res = link(left, right, threshold=0.0, one_to_one=False)
+    idx = CandidateIndex(right, model=res.model)
+    batch = {(l.left_id, l.right_id): l.match_probability for l in res.links}
+    assert batch
+    for q in left:
+        for c in idx.candidates(q, limit=1000, threshold=0.0):
+            assert batch[(q.id, c.id)] == pytest.approx(c.match_probability, abs=1e-12)
+
+
+def test_index_add_makes_record_findable():
+    idx = CandidateIndex(background(200))
+    idx.add(Record("NEW", "Мангукия Харприт", date_of_birth="1999-01-01"))
+    assert idx.candidates(Record("Q", "Harpreet Mangukiya", date_of_birth="1999"))[0].id == "NEW"
+
+
+def test_one_to_one():
+    right = host(Record("R1", "Сингх Харприт", date_of_birth="1998-03-14"))
+    left = [Record("L1", "Harpreet Singh", date_of_birth="1998-03-14"),
+            Record("L2", "Harpreet Singh", date_of_birth="1998")]
+    assert [(l.left_id, l.right_id) for l in link(left, right).links] == [("L1", "R1")]
+
+
+def test_dedupe_clusters():
+    recs = background(200, seed=3) + [
+        Record("D1", "Harpreet Singh", date_of_birth="1998-03-14", passport_number="K1234567"),
+        Record("D2", "СИНГХ ХАРПРИТ", date_of_birth="1998-03-14"),
+        Record("D3", "हरप्रीत सिंह", date_of_birth="1998-03-14", passport_number="K1234567"),
+        Record("D4", "Gurpreet Singh", date_of_birth="1998-03-14"),
+    ]
+    res = dedupe(recs)
+    assert set(res.clusters) == {r.id for r in recs}
+    assert res.clusters["D1"] == res.clusters["D2"] == res.clusters["D3"]
+    assert res.clusters["D4"] != res.clusters["D1"]
+
+
+def test_record_from_mapping():
+    r = Record.from_mapping({"id": 5, "given_name": "Harpreet", "family_name": "Singh", "extra": "x",
+                             "date_of_birth": None})
+    assert r.id == "5" and r.full_name == "Harpreet Singh" and r.date_of_birth == ""
+
+
+def test_empty_and_odd_inputs_do_not_crash():
+    right = host(Record("R1", "", date_of_birth="1998"), Record("R2", "???", passport_number="--"))
+    res = link([Record("L1", ""), Record("L2", "Harpreet Singh", date_of_birth="19xx")], right)
+    assert isinstance(res.links, list)
