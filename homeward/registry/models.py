@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from homeward import crypto
 from homeward.appendonly import AppendOnlyModel
 
 from .lifecycle import LABELS, Event
@@ -69,19 +70,33 @@ class PersonName(models.Model):
 
 
 class PersonIdentifier(models.Model):
+    """A passport, national ID or phone number: encrypted at rest, found through its keyed hash."""
+
     class Kind(models.TextChoices):
         PASSPORT = "passport", _("passport")
         NATIONAL_ID = "national_id", _("national ID")
         PHONE = "phone", _("phone")
 
+    MASKED_KINDS = frozenset({Kind.PASSPORT, Kind.NATIONAL_ID})
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    value = models.CharField(max_length=64)
+    ciphertext = models.TextField()
+    blind_index = models.CharField(max_length=64)
     country = models.CharField(max_length=2, blank=True)
 
     class Meta:
         ordering = ["kind", "id"]
-        indexes = [models.Index(fields=["kind", "value"])]
+        indexes = [models.Index(fields=["kind", "blind_index"], name="registry_pe_kind_blind_idx")]
+
+    @property
+    def value(self) -> str:
+        return crypto.decrypt(self.ciphertext)
+
+    @property
+    def display(self) -> str:
+        """What a page shows by default: identity documents masked, phones in full."""
+        return crypto.mask(self.value) if self.kind in self.MASKED_KINDS else self.value
 
 
 class Case(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from homeward.audit import services as audit
 from tabular import PartialDate
 
-from . import names
+from . import identifiers, names
 from .lifecycle import STATUS_EVENTS, Event, EventFact, refusal, status_on
 from .models import Case, CaseEvent, ImportBatch, Person, PersonIdentifier, PersonName, Report
 
@@ -142,9 +142,7 @@ def _add_identifiers(person: Person, data: PersonInput) -> None:
         (PersonIdentifier.Kind.NATIONAL_ID, data.national_id),
         (PersonIdentifier.Kind.PHONE, data.phone),
     ):
-        value = "".join(value.split()).upper() if kind != PersonIdentifier.Kind.PHONE else value.strip()
-        if value:
-            PersonIdentifier.objects.create(person=person, kind=kind, value=value, country=data.home_country)
+        identifiers.new_identifier(person, kind, value, data.home_country)
 
 
 @transaction.atomic

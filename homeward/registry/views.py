@@ -13,6 +13,7 @@ from . import selectors, services
 from .figures import compare, figures
 from .forms import CorrectionForm, EventForm, FiguresForm
 from .lifecycle import LABELS, STATUS_EVENTS, Event
+from .models import PersonIdentifier
 
 
 @view_access(roles=PERSON_LEVEL)
@@ -52,6 +53,7 @@ def case_detail(request, reference):
                                           prefix="correction"),
         "can_record": request.user.role in RECORDING,
         "panels": ui.case_panels(request, case),
+        "masked_kinds": PersonIdentifier.MASKED_KINDS,
     })
 
 
@@ -104,3 +106,13 @@ def figures_page(request):
             person_level=request.user.role in PERSON_LEVEL,
         )
     return render(request, "registry/figures.html", context)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def reveal_identifier(request, reference, identifier_id):
+    """Show one identity number in full: only on request, and on the record."""
+    case = _visible_case(request, reference)
+    identifier = get_object_or_404(case.person.identifiers, pk=identifier_id)
+    audit.record(request.user, audit.Action.REVEAL, identifier, label=f"{identifier.get_kind_display()} of {case.reference}")
+    return render(request, "registry/identifier_revealed.html", {"case": case, "identifier": identifier})
