@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from homeward.access import view_access
+from homeward.accounts import views as account_views
 
 public = view_access(public=True)
 
@@ -13,8 +13,9 @@ urlpatterns = [
     path("exchange/", include("homeward.exchange.urls")),
     path("ledger/", include("homeward.ledger.urls")),
     path("reporting/", include("homeward.reporting.urls")),
-    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
-    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/second-factor/", account_views.second_factor, name="second_factor"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -39,3 +39,11 @@ class User(AbstractUser):
     country = models.CharField(max_length=2, blank=True, help_text=_("Origin country an HQ officer serves"))
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons",
                                 help_text=_("The partner agency a host liaison works for"))
+
+
+class FailedLogin(models.Model):
+    """A wrong password, kept for a while so that guessing can be slowed per account and per address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    client_address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request else None
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = AuthenticationForm.error_messages | {
+        "paused": _("Too many failed attempts. Wait 15 minutes before trying again, or ask an administrator."),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "")
+        address = client_address(self.request)
+        if services.login_paused(username, address):
+            raise forms.ValidationError(self.error_messages["paused"], code="paused")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.record_failed_login(username, address)
+            raise
+        services.forget_failed_logins(username)
+        return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(label=_("Code from your authenticator app, or a recovery code"), max_length=16,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                          "autofocus": True}))

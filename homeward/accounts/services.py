@@ -1,0 +1,73 @@
+"""Sign-in rules: throttled passwords and the second factor."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from homeward.audit import services as audit
+
+from .models import FailedLogin
+
+RECOVERY_CODES = 10
+
+
+def login_paused(username: str, client_address: str | None) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = FailedLogin.objects.filter(at__gte=since)
+    by_name = recent.filter(username__iexact=username).count()
+    by_address = recent.filter(client_address=client_address).count() if client_address else 0
+    return max(by_name, by_address) >= settings.LOGIN_FAILURE_LIMIT
+
+
+def record_failed_login(username: str, client_address: str | None) -> None:
+    FailedLogin.objects.create(username=username[:150], client_address=client_address)
+    audit.record(None, audit.Action.LOGIN, target_type="accounts.user", label=username[:150],
+                 detail=f"failed password from {client_address or 'unknown address'}")
+
+
+def forget_failed_logins(username: str) -> None:
+    FailedLogin.objects.filter(Q(username__iexact=username)).delete()
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """The authenticator being set up: reused until confirmed, so a reload shows the same secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def confirm_totp(user, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with a first code; returns fresh recovery codes, shown once."""
+    if device.user_id != user.pk or not device.verify_token(token.strip()):
+        return None
+    device.confirmed = True
+    device.save()
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    audit.record_change(user, user, after={"second_factor": "authenticator confirmed, recovery codes issued"})
+    return codes
+
+
+def verify_second_factor(user, token: str):
+    """The device that accepts `token` (an authenticator code or an unused recovery code), or None."""
+    token = token.strip().replace(" ", "")
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            if device.verify_is_allowed()[0] and device.verify_token(token):
+                return device
+    return None
