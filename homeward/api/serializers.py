@@ -1,0 +1,115 @@
+from rest_framework import serializers
+
+from homeward.registry.lifecycle import FILE_EVENTS
+from homeward.registry.models import Case, CaseEvent, Person, PersonIdentifier, PersonName, Report
+from tabular import parse_partial_date
+
+
+class PartialDateField(serializers.CharField):
+    """'2024', '2024-08' or '2024-08-09' (and the day-first forms officials write)."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if len(text) > 32:
+            raise serializers.ValidationError("A date is at most 32 characters long.")
+        try:
+            value = parse_partial_date(text)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        if value is None:
+            raise serializers.ValidationError("This field may not be blank.")
+        return value
+
+
+class NameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonName
+        fields = ["full_name", "script", "given_name", "family_name", "patronymic", "source"]
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    masked = serializers.CharField(source="display", read_only=True)
+
+    class Meta:
+        model = PersonIdentifier
+        fields = ["id", "kind", "masked", "country"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    names = NameSerializer(many=True, read_only=True)
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "names", "sex", "date_of_birth", "home_country", "home_state", "home_district",
+                  "home_village", "identifiers"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(read_only=True)
+    office = serializers.CharField(source="office.code", default=None, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["reference", "status", "origin_country", "host_country", "office", "person", "left_home_on",
+                  "route", "promised_job", "recruiting_agent_as_told", "contract_date", "contract_number",
+                  "military_unit", "last_known_location", "created_at"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    names = serializers.SerializerMethodField()
+    date_of_birth = serializers.CharField(source="person.date_of_birth")
+    home_state = serializers.CharField(source="person.home_state")
+
+    class Meta:
+        model = Case
+        fields = ["reference", "status", "origin_country", "host_country", "names", "date_of_birth", "home_state"]
+
+    def get_names(self, case) -> list[str]:
+        return [n.full_name for n in case.person.names.all()]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "occurred_on", "recorded_at", "recorded_by", "source", "note", "is_correction",
+                  "corrects", "details"]
+
+
+class NewEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(FILE_EVENTS))
+    occurred_on = PartialDateField()
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    is_correction = serializers.BooleanField(required=False, default=False)
+    corrects = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Report
+        fields = ["id", "source_type", "reporter_name", "relation", "contact", "channel", "received_on",
+                  "original_text", "consent_to_share", "recorded_at"]
+        read_only_fields = ["id", "recorded_at"]
+        extra_kwargs = {"original_text": {"max_length": 20000}}
+
+
+class FiguresSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    known_at = serializers.DateTimeField(allow_null=True)
+    origin = serializers.CharField(allow_null=True)
+    known = serializers.IntegerField()
+    killed = serializers.IntegerField()
+    discharged = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    prisoner = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    by_home_state = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    on = serializers.DateField()
+    known_at = serializers.DateTimeField(required=False)
+    origin = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)

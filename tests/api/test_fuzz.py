@@ -1,0 +1,22 @@
+"""Schemathesis generates requests from the served OpenAPI schema: no 5xx, every response as documented."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from homeward.api.tokens import issue_token
+from homeward.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+@pytest.fixture
+def bearer(officer, make_case):
+    make_case("Harpreet Singh", extra_names=["СИНГХ ХАРПРИТ"], passport_number="K1234567")
+    return f"Bearer {issue_token(officer, 'fuzz')}"
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, bearer):
+    case.call_and_validate(headers={"Authorization": bearer})
