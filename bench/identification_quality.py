@@ -98,6 +98,7 @@ def main() -> None:
     ap.add_argument("--sets", default="full,names-only,devanagari-latin,febrl4,febrl3")
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-train", action="store_true", help="use the shipped parameters without EM")
     args = ap.parse_args()
     print(f"{'set':18} {'engine':9} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>9} {'secs':>6}")
     for name in args.sets.split(","):
@@ -106,7 +107,7 @@ def main() -> None:
                 L, R, gold = febrl(4)
             else:
                 recs, gold = febrl(3)
-                res = dedupe(recs, threshold=args.threshold)
+                res = dedupe(recs, threshold=args.threshold, train=not args.no_train)
                 pred = {tuple(sorted((l.left_id, l.right_id))) for l in res.links}
                 # score clusters as all within-cluster pairs
                 from collections import defaultdict
@@ -123,7 +124,7 @@ def main() -> None:
                 print(f"{name:18} missing ({d})")
                 continue
             L, R, gold = read(d / "left.csv"), read(d / "right.csv"), truth(d / "truth.csv")
-        res = link(L, R, threshold=args.threshold)
+        res = link(L, R, threshold=args.threshold, train=not args.no_train)
         pred = {(l.left_id, l.right_id) for l in res.links}
         p, r, f = prf(pred, gold)
         print(f"{name:18} {'homeward':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")

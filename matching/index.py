@@ -6,6 +6,7 @@ pair gets the same probability in both modes by construction, not by keeping two
 Blocking keys are built from the *coarse* phonetic keys, so a Devanagari or Cyrillic query meets its
 Latin-script registry record in the same bucket:
   2|a|b     two name tokens (any order)            - the workhorse
+  3|a|b|y   two name tokens + birth year          - the same, for common names at scale
   y|a|1998  one name token + birth year            - survives a misspelt or initialled other token
   d|date|c  full date of birth + first letter      - survives misspelt names (FEBRL-style typos)
   p|X       OCR-folded passport; t|phone
@@ -15,6 +16,7 @@ Very large buckets are skipped: they carry no identifying power and would swamp 
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -22,9 +24,9 @@ from typing import Iterable
 from .model import Model, Stats, exclusive_probabilities, explain, pair_probability, score
 from .records import Prepared, Record
 
-MAX_BUCKET = 2000
-MAX_SINGLE = 400
-RARE_SINGLE = 150
+MAX_BUCKET = 100
+MAX_SINGLE = 300
+RARE_SINGLE = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
     if p.dob:
         y = p.dob[0]
         keys += [f"y|{c}|{y}" for c in cs]
+        keys += [f"3|{a}|{b}|{y}" for i, a in enumerate(cs) for b in cs[i + 1:]]
         if p.dob[1] and p.dob[2]:
             date = f"{p.dob[0]}-{p.dob[1]}-{p.dob[2]}"
             keys += sorted({f"d|{date}|{c[0]}" for c in cs})
@@ -80,8 +83,23 @@ class CandidateIndex:
         self.stats = Stats()
         self._keys: dict[str, list[int]] = defaultdict(list)
         self._single: dict[str, list[int]] = defaultdict(list)
-        for r in records:
-            self.add(r)
+        self._name_cache: dict = {}
+        # Building allocates millions of small long-lived objects; the cyclic GC would rescan them all
+        # again and again (quadratic-looking slowdowns at 1M records). Pause it, then freeze the result
+        # so that later collections skip the registry.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for r in records:
+                self.add(r)
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
+
+    def set_model(self, model: Model) -> None:
+        self.model = model
+        self._name_cache.clear()
 
     def __len__(self) -> int:
         return len(self.records)
@@ -89,6 +107,8 @@ class CandidateIndex:
     def add(self, record: Record) -> None:
         p = _prepare(record)
         idx = len(self.records)
+        if self._name_cache:
+            self._name_cache.clear()   # frequencies change: cached name weights are stale
         self.records.append(p)
         self.stats.add(p)
         keys, singles = block_keys(p)
@@ -119,11 +139,13 @@ class CandidateIndex:
     def scored(self, q: Prepared, exclude: int | None = None):
         """[(registry index, log2 Bayes factor, per-field parts)] for all candidates of q."""
         res = []
-        recs, stats, model = self.records, self.stats, self.model
+        recs, stats, model, cache = self.records, self.stats, self.model, self._name_cache
+        if len(cache) > 2_000_000:
+            cache.clear()
         for i in self.candidate_indices(q):
             if i == exclude:
                 continue
-            w, parts = score(q, recs[i], stats, model)
+            w, parts = score(q, recs[i], stats, model, cache)
             res.append((i, w, parts))
         return res
 

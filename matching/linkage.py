@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .index import CandidateIndex, _prepare
-from .model import Model, explain
+from .model import Model, explain, train as train_model
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +44,22 @@ def _tick(progress, n):
 
 def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
          progress: Callable[[int], None] | None = None, model: Model | None = None,
-         one_to_one: bool = True) -> LinkResult:
+         one_to_one: bool = True, train: bool | None = None) -> LinkResult:
     """Propose links between two lists, best first.
 
     Each left record is scored against the right list exactly as CandidateIndex.candidates would.
     `one_to_one` then keeps, best first, at most one link per right record as well: when two left
     records both claim the same right record, the weaker claim is an abstention, not a second link.
     `progress`, if given, is called with the number of left records just processed.
+    `train` re-estimates the model on these two lists first (default: when no model is given); the
+    model used is returned in the result, and CandidateIndex(right, model=result.model) gives the same
+    probabilities for the same pairs.
     """
     t0 = time.perf_counter()
     index = CandidateIndex(right, model=model)
     left_p = [_prepare(r) for r in left]
+    if train or (train is None and model is None):
+        index.set_model(train_model(index, left_p))
     links: list[Link] = []
     pairs = 0
     for k, q in enumerate(left_p, 1):
@@ -80,11 +85,13 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
 
 
 def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int], None] | None = None,
-           model: Model | None = None) -> DedupeResult:
+           model: Model | None = None, train: bool | None = None) -> DedupeResult:
     """Cluster one list: pairwise probabilities >= threshold joined by connected components."""
     t0 = time.perf_counter()
     index = CandidateIndex(records, model=model)
     recs = index.records
+    if train or (train is None and model is None):
+        index.set_model(train_model(index, recs, exclude_self=True))
     parent = list(range(len(recs)))
 
     def find(x):

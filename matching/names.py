@@ -96,7 +96,12 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
             latin, fine, crs = token_keys(piece)
             if fine:
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
-    return NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits))
+    n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits))
+    # Interned: equal names are the same object, so comparisons can be cached by identity.
+    return _INTERN.setdefault(n, n)
+
+
+_INTERN: dict[NormalisedName, NormalisedName] = {}
 
 
 def search_key(text: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .names import NormalisedName, normalise_name
@@ -42,6 +43,7 @@ _SEX = {"m": "m", "male": "m", "man": "m", "м": "m", "муж": "m", "мужск
         "woman": "f", "ж": "f", "жен": "f", "женский": "f"}
 
 
+@lru_cache(maxsize=100_000)
 def parse_dob(text: str) -> tuple[int, int, int] | None:
     """ISO partial date -> (year, month or 0, day or 0)."""
     m = _DATE.match((text or "").strip())
@@ -55,6 +57,8 @@ def parse_dob(text: str) -> tuple[int, int, int] | None:
 
 def passport_keys(text: str) -> tuple[str, str]:
     """(as written, OCR-folded) passport number; both '' when absent."""
+    if not text:
+        return "", ""
     p = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
     if len(p) < 4:
         return "", ""
@@ -63,6 +67,8 @@ def passport_keys(text: str) -> tuple[str, str]:
 
 def phone_key(text: str) -> str:
     """The national significant number: digits without country code, trunk prefix and leading zeros."""
+    if not text:
+        return ""
     digits = re.sub(r"\D", "", text or "")
     if digits.startswith("00"):
         digits = digits[2:]
@@ -75,8 +81,11 @@ def phone_key(text: str) -> str:
     return digits if len(digits) >= 6 else ""
 
 
+@lru_cache(maxsize=10_000)
 def place_key(text: str) -> str:
     """Home state/district in any script -> joined coarse keys (Уттар-Прадеш == Uttar Pradesh)."""
+    if not text:
+        return ""
     parts = [token_keys(p)[2] for p in re.split(r"[\s\-,.]+", text or "") if p]
     return " ".join(p for p in parts if p)
 
