@@ -1,22 +1,33 @@
 """Which objects a user may see. One scoping function per model, used everywhere that model is read."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from homeward.accounts.models import User
+from homeward.registry.lifecycle import Event
 from homeward.registry.models import Case
 
 from .rules import PERSON_LEVEL
 
 
 def visible_cases(user) -> QuerySet[Case]:
+    """Cases whose person-level data the user may see; everything else answers 404."""
     cases = Case.objects.all()
-    if not user.is_authenticated or user.role not in PERSON_LEVEL:
+    if not user.is_authenticated or user.role not in PERSON_LEVEL | {User.Role.HOST_LIAISON}:
         return cases.none()
     if user.role == User.Role.HQ_OFFICER:
         return cases.filter(origin_country=user.country) if user.country else cases.none()
     if user.role == User.Role.MISSION_OFFICER:
-        return cases.filter(office=user.office) if user.office_id else cases.none()
+        return cases.filter(Q(office=user.office_id) | Q(grants__user=user)).distinct() if user.office_id \
+            else cases.filter(grants__user=user)
+    if user.role == User.Role.HOST_LIAISON:
+        return cases_sent_to_partner(user.partner) if user.partner_id else cases.none()
     return cases
+
+
+def cases_sent_to_partner(partner) -> QuerySet[Case]:
+    """Cases that were named in a request list to this partner (the only ones its liaison may see)."""
+    sent = Case.objects.filter(events__kind=Event.REQUEST_SENT, events__source=partner.code).values("pk")
+    return Case.objects.filter(pk__in=sent)
 
 
 def figures_origin(user) -> str | None:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from homeward.registry.lifecycle import FILE_EVENTS
@@ -96,17 +97,25 @@ class ReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {"original_text": {"max_length": 20000}}
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]})
+class CountField(serializers.Field):
+    """A count, or "<5" where the caller's role sees small cells suppressed."""
+
+    def to_representation(self, value):
+        return value
+
+
 class FiguresSerializer(serializers.Serializer):
     on = serializers.DateField()
     known_at = serializers.DateTimeField(allow_null=True)
     origin = serializers.CharField(allow_null=True)
-    known = serializers.IntegerField()
-    killed = serializers.IntegerField()
-    discharged = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    prisoner = serializers.IntegerField()
-    remaining = serializers.IntegerField()
-    by_home_state = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    known = CountField()
+    killed = CountField()
+    discharged = CountField()
+    missing = CountField()
+    prisoner = CountField()
+    remaining = CountField()
+    by_home_state = serializers.DictField(child=serializers.DictField(child=CountField()))
 
 
 class FiguresQuerySerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, visible_cases
+from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, visible_cases
 from homeward.audit import services as audit
 from homeward.registry import selectors, services
 from homeward.registry.figures import figures
@@ -122,8 +122,10 @@ class Figures(APIView):
         origin = figures_origin(request.user) or query.validated_data.get("origin", "").upper() or None
         result = figures(query.validated_data["on"], known_at, origin=origin)
         audit.record(request.user, audit.Action.VIEW, target_type="figures", label=f"figures on {result.on}", detail="api")
-        return Response({"on": result.on, "known_at": known_at, "origin": origin, **result.counts,
-                         "by_home_state": result.breakdown("home_state")})
+        body = {"on": result.on, "known_at": known_at, "origin": origin,
+                **suppression.counts(result.counts, request.user),
+                "by_home_state": suppression.table(result.breakdown("home_state"), request.user)}
+        return Response(serializers.FiguresSerializer(body).data)
 
 
 def no_such_endpoint(request, *args, **kwargs):

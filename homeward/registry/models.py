@@ -239,3 +239,15 @@ class CaseAgent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "agent"], name="one_link_per_case_and_agent")]
+
+
+class CaseGrant(models.Model):
+    """A case made visible to an officer outside the office that holds it (e.g. a consulate helping)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_grant_per_case_and_user")]

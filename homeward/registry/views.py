@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date, datetime, time, timezone
 
 from django.contrib import messages
@@ -5,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, view_access, visible_cases
+from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
 from homeward import ui
 from homeward.audit import services as audit
 
@@ -90,21 +91,30 @@ def _end_of(day: date | None) -> datetime | None:
 def figures_page(request):
     form = FiguresForm(request.GET or {"on": date.today().isoformat()})
     context = {"form": form}
-    if form.is_valid():
-        on = form.cleaned_data["on"]
-        origin = figures_origin(request.user) or form.cleaned_data["origin"].upper() or None
-        known_at = _end_of(form.cleaned_data["known_at"])
-        if known_at:
-            comparison = compare(on, known_at, origin=origin)
-            context.update(then=comparison.as_known_then, now=comparison.as_corrected, changes=comparison.changes)
-        else:
-            context.update(now=figures(on, origin=origin))
-        current = context["now"]
-        context.update(
-            on=on, known_at=known_at, origin=origin,
-            by_state=current.breakdown("home_state"), by_origin=current.breakdown("origin_country"),
-            person_level=request.user.role in PERSON_LEVEL,
-        )
+    if not form.is_valid():
+        return render(request, "registry/figures.html", context)
+    user = request.user
+    on = form.cleaned_data["on"]
+    origin = figures_origin(user) or form.cleaned_data["origin"].upper() or None
+    known_at = _end_of(form.cleaned_data["known_at"])
+    if known_at:
+        comparison = compare(on, known_at, origin=origin)
+        current, then, changes = comparison.as_corrected, comparison.as_known_then, comparison.changes
+    else:
+        current, then, changes = figures(on, origin=origin), None, []
+    person_level = user.role in PERSON_LEVEL
+    context.update(
+        on=on, known_at=known_at, origin=origin, person_level=person_level,
+        now_counts=suppression.counts(current.counts, user),
+        then_counts=suppression.counts(then.counts, user) if then else None,
+        by_state=suppression.table(current.breakdown("home_state"), user),
+        by_origin=suppression.table(current.breakdown("origin_country"), user),
+        # References point at persons: aggregate-only roles see how many changed and why, not which.
+        changes=changes if person_level else [],
+        change_reasons=suppression.counts(Counter(c.why for c in changes), user),
+    )
+    audit.record(user, audit.Action.VIEW, target_type="figures", label=f"figures on {on}",
+                 detail=f"known at {known_at or 'now'}, origin {origin or 'all'}")
     return render(request, "registry/figures.html", context)
 
 
