@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/second-factor/", account_views.second_factor, name="second_factor"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include("homeward.api.urls")),
+    path("audit/", include("homeward.audit.urls")),
     path("admin/", admin.site.urls),
 ]

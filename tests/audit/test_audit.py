@@ -52,3 +52,33 @@ def test_postgresql_refuses_update_and_delete_of_audit_entries(make_case):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(statement, [entry.pk])
+
+
+def test_administrators_search_and_export_the_log(client, officer, make_case, db):
+    from homeward.accounts.models import User
+
+    case = make_case()
+    client.force_login(officer)
+    client.get(reverse("registry:case_detail", args=[case.reference]))
+    admin = User.objects.create_user("admin", role=User.Role.ADMINISTRATOR)
+    client.force_login(admin)
+    page = client.get(reverse("audit:log"), {"user": "officer", "action": "view"})
+    assert page.status_code == 200 and [e.target_id for e in page.context["page"]] == [str(case.pk)]
+    export = client.get(reverse("audit:log"), {"user": "officer", "format": "csv"})
+    text = export.content.decode()
+    assert text.splitlines()[0].startswith("at,user,request_id,action")
+    assert AuditEntry.objects.filter(action="export", user=admin).exists()
+    client.force_login(officer)
+    assert client.get(reverse("audit:log")).status_code == 403
+
+
+def test_hq_officers_see_who_looked_at_a_case(client, officer, make_case):
+    from homeward.accounts.models import User
+
+    case = make_case()
+    colleague = User.objects.create_user("colleague", role=User.Role.HQ_OFFICER, country="IN")
+    client.force_login(colleague)
+    client.get(reverse("registry:case_detail", args=[case.reference]))
+    client.force_login(officer)
+    html = client.get(reverse("registry:case_detail", args=[case.reference])).content.decode()
+    assert "Who looked at this case" in html and "colleague" in html
