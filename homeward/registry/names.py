@@ -20,6 +20,16 @@ def detect_script(text: str) -> str:
     return max(counts, key=counts.get) if counts else Script.OTHER.value
 
 
+# Joiners shape conjuncts in Indic scripts and must survive; every other control or format character
+# (bidirectional overrides among them) could make a name read differently from what is stored.
+_KEEP = {"\u200c", "\u200d", "\n", "\t"}
+
+
+def clean(text: str) -> str:
+    """Text as stored: control and format characters removed, except the joiners and line breaks."""
+    return "".join(c for c in text if c in _KEEP or unicodedata.category(c) not in ("Cc", "Cf"))
+
+
 def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 

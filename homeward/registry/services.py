@@ -32,9 +32,9 @@ class NameInput:
 
     def resolved_full_name(self) -> str:
         if self.full_name.strip():
-            return " ".join(self.full_name.split())
+            return " ".join(names.clean(self.full_name).split())
         parts = [self.given_name, self.patronymic, self.family_name]
-        return " ".join(" ".join(p.split()) for p in parts if p and p.strip() not in {"", "-", "—"})
+        return " ".join(" ".join(names.clean(p).split()) for p in parts if p and p.strip() not in {"", "-", "—"})
 
 
 @dataclass
@@ -124,9 +124,9 @@ def add_names(person: Person, name_inputs: list[NameInput], *, recorded_by=None)
             person=person,
             full_name=full_name,
             script=names.detect_script(full_name),
-            given_name=name.given_name.strip(),
-            family_name=name.family_name.strip(),
-            patronymic="" if name.patronymic.strip() in {"-", "—"} else name.patronymic.strip(),
+            given_name=names.clean(name.given_name).strip(),
+            family_name=names.clean(name.family_name).strip(),
+            patronymic="" if name.patronymic.strip() in {"-", "—"} else names.clean(name.patronymic).strip(),
             source=name.source,
             folded=names.fold(full_name),
             search_key=names.search_key(full_name),
@@ -239,12 +239,12 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
     row = Report.objects.create(
         case=case,
         source_type=report.source_type,
-        reporter_name=report.reporter_name,
-        relation=report.relation,
-        contact=report.contact,
+        reporter_name=names.clean(report.reporter_name),
+        relation=names.clean(report.relation),
+        contact=names.clean(report.contact),
         channel=report.channel,
         received_on=report.received_on,
-        original_text=report.original_text,
+        original_text=names.clean(report.original_text),
         consent_to_share=report.consent_to_share,
         recorded_at=_checked_recorded_at(recorded_at),
         recorded_by=recorded_by,
