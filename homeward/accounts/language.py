@@ -1,0 +1,19 @@
+"""Host liaisons work in their agency's language (Russian for a Russian ministry) unless they choose another."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class PartnerLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if user is not None and user.is_authenticated and user.partner_id and not chosen:
+            language = user.partner.language
+            if language in dict(settings.LANGUAGES):
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
