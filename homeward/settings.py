@@ -102,7 +102,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:case_list"
+LOGIN_REDIRECT_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "login"
 
 PASSWORD_HASHERS = [

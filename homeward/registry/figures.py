@@ -21,58 +21,65 @@ _WITHDRAWING_KINDS = f"'{Event.RETRACTION.value}', '{Event.UNMERGED.value}'"
 # cases, and cases not known yet (no kind), have none.
 _BUCKET_BY_KIND = {kind.value: bucket.value for kind, bucket in BUCKET_OF.items() if bucket is not None}
 
-# What every status query shares: the events withdrawn and the cases with a correction, as known
-# at `known_at`. COALESCE(recorded_at, recorded_at) keeps the planner off the recorded_at index for
-# these two small look-ups: SQLite, which has no statistics, would otherwise walk that index and
-# fetch nearly every row of the log. `corrects_id > 0` (ids are positive) lets SQLite use the
-# corrects index, which IS NOT NULL does not.
-_WITHDRAWN_AND_CORRECTED = f"""
+# What every status query shares, as known at `known_at`: the events withdrawn, and the cases that
+# need the full fold because an event of theirs was withdrawn or they have a correction. The rest,
+# nearly all cases, take the plain "latest event" path with no look-up per event.
+# COALESCE(recorded_at, recorded_at) keeps the planner off the recorded_at index for these small
+# look-ups: SQLite, which has no statistics, would otherwise walk that index and fetch nearly every
+# row of the log. `corrects_id > 0` (ids are positive) lets SQLite use the corrects index, which
+# IS NOT NULL does not.
+_WITHDRAWN_AND_INTRICATE = f"""
 withdrawn AS (
     SELECT corrects_id AS id FROM registry_caseevent
     WHERE corrects_id > 0 AND kind IN ({_WITHDRAWING_KINDS})
       AND COALESCE(recorded_at, recorded_at) <= %(known_at)s
 ),
-corrected AS (
+intricate AS (
+    SELECT case_id FROM registry_caseevent WHERE id IN (SELECT id FROM withdrawn)
+    UNION
     SELECT case_id FROM registry_caseevent
     WHERE is_correction AND COALESCE(recorded_at, recorded_at) <= %(known_at)s
 )"""
 
-# Event `s` stands on day `on` as known at `known_at`. A correction overrides events recorded before
-# it that happened on or after its own date; most cases have none, so the probe for one only runs
-# for those that do, through the (case, occurred_from, recorded_at) index.
-_STANDS = f"""
+_VISIBLE_STATUS_EVENT = f"""
       s.occurred_from <= %(on)s
       AND s.recorded_at <= %(known_at)s
-      AND s.kind IN ({_STATUS_KINDS})
-      AND s.id NOT IN (SELECT id FROM withdrawn)
-      AND (
-        s.case_id NOT IN (SELECT case_id FROM corrected)
-        OR NOT EXISTS (
-            SELECT 1 FROM registry_caseevent k
-            WHERE k.case_id = s.case_id
-              AND k.occurred_from <= s.occurred_from
-              AND k.recorded_at <= %(known_at)s
-              AND k.is_correction
-              AND k.id <> s.id
-              AND k.kind IN ({_STATUS_KINDS})
-              AND k.id NOT IN (SELECT id FROM withdrawn)
-              AND (k.recorded_at > s.recorded_at OR (k.recorded_at = s.recorded_at AND k.id > s.id))
-        )
+      AND s.kind IN ({_STATUS_KINDS})"""
+
+# Event `s` of an intricate case stands: not withdrawn, and not overridden by a correction recorded
+# after it that happened on or before it (probed through the (case, occurred_from, recorded_at) index).
+_NOT_WITHDRAWN_OR_OVERRIDDEN = f"""
+      s.id NOT IN (SELECT id FROM withdrawn)
+      AND NOT EXISTS (
+          SELECT 1 FROM registry_caseevent k
+          WHERE k.case_id = s.case_id
+            AND k.occurred_from <= s.occurred_from
+            AND k.recorded_at <= %(known_at)s
+            AND k.is_correction
+            AND k.id <> s.id
+            AND k.kind IN ({_STATUS_KINDS})
+            AND k.id NOT IN (SELECT id FROM withdrawn)
+            AND (k.recorded_at > s.recorded_at OR (k.recorded_at = s.recorded_at AND k.id > s.id))
       )"""
 
+_LATEST_FIRST = "ORDER BY s.occurred_from DESC, s.recorded_at DESC, s.id DESC LIMIT 1"
+
 # The latest standing event of each case is found the way each engine does fastest (measured with
-# bench/figures.py at 100k cases / 1M events; a window function over the whole log took 3-8 s).
-# SQLite: one short walk back along the index per case, which is ordered by (case, occurred_from,
-# recorded_at, rowid = id) and so stops at the first event that stands; cost follows cases, not
-# events. Cases not known on the day come back with no kind.
+# bench/figures.py at 100k cases / 1M events, where a window function over the whole log took 3-8 s).
+# SQLite: one short walk back along the index per case; the index is ordered by (case,
+# occurred_from, recorded_at, rowid = id), so the walk stops at the first event that stands and
+# the cost follows the number of cases, not of events. Cases not known on the day have no kind.
 _STATUS_SQL_SQLITE = f"""
-WITH {_WITHDRAWN_AND_CORRECTED}
-SELECT c.id, (
+WITH {_WITHDRAWN_AND_INTRICATE}
+SELECT c.id, CASE WHEN c.id IN (SELECT case_id FROM intricate) THEN (
     SELECT s.kind FROM registry_caseevent s
-    WHERE s.case_id = c.id AND {_STANDS}
-    ORDER BY s.occurred_from DESC, s.recorded_at DESC, s.id DESC
-    LIMIT 1
-) AS kind, c.reference, c.origin_country, p.home_state
+    WHERE s.case_id = c.id AND {_VISIBLE_STATUS_EVENT} AND {_NOT_WITHDRAWN_OR_OVERRIDDEN}
+    {_LATEST_FIRST}
+) ELSE (
+    SELECT s.kind FROM registry_caseevent s
+    WHERE s.case_id = c.id AND {_VISIBLE_STATUS_EVENT}
+    {_LATEST_FIRST}
+) END AS kind, c.reference, c.origin_country, p.home_state
 FROM registry_case c
 JOIN registry_person p ON p.id = c.person_id
 {{case_filter}}
@@ -81,11 +88,12 @@ JOIN registry_person p ON p.id = c.person_id
 # PostgreSQL: its index does not carry the id tie-break, so a walk per case needs a sort per case;
 # one pass over the standing events and one sort (DISTINCT ON) is faster there.
 _STATUS_SQL_POSTGRES = f"""
-WITH {_WITHDRAWN_AND_CORRECTED},
+WITH {_WITHDRAWN_AND_INTRICATE},
 latest AS (
     SELECT DISTINCT ON (s.case_id) s.case_id, s.kind
     FROM registry_caseevent s
-    WHERE {_STANDS}
+    WHERE {_VISIBLE_STATUS_EVENT}
+      AND (s.case_id NOT IN (SELECT case_id FROM intricate) OR ({_NOT_WITHDRAWN_OR_OVERRIDDEN}))
     ORDER BY s.case_id, s.occurred_from DESC, s.recorded_at DESC, s.id DESC
 )
 SELECT c.id, latest.kind, c.reference, c.origin_country, p.home_state

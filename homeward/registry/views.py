@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
+from homeward.access import ALL_STAFF, PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
 from homeward import ui
 from homeward.audit import services as audit
 
@@ -15,6 +15,16 @@ from .figures import compare, figures
 from .forms import CorrectionForm, EventForm, FiguresForm
 from .lifecycle import LABELS, STATUS_EVENTS, Event
 from .models import PersonIdentifier
+
+
+@view_access(roles=ALL_STAFF)
+def home(request):
+    """Where signing in lands: the work each role does first."""
+    if request.user.role in PERSON_LEVEL:
+        return redirect("registry:case_list")
+    if request.user.role == Role.ANALYST:
+        return redirect("registry:figures")
+    return render(request, "registry/home.html")
 
 
 @view_access(roles=PERSON_LEVEL)
