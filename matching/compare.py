@@ -5,6 +5,7 @@ the agreeing tokens are (term-frequency adjustment).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -38,18 +39,25 @@ def _close(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
-def _joined(whole: str, parts: list[str]) -> tuple[int, int] | None:
-    """Indices (i, j) of two parts whose coarse keys concatenate to `whole` (Hemamalini/Hema Malini)."""
-    for i, p in enumerate(parts):
-        if not p or not whole.startswith(p[:1]):
+def _joined(whole: tuple[str, str], parts: list[tuple[str, str]]) -> tuple[int, int] | None:
+    """Indices (i, j) of two parts that written together are `whole` (Hemamalini / Hema Malini).
+
+    whole and parts are (coarse, fine) keys: the skeletons must concatenate exactly and the spellings
+    nearly (the first part lost its final -a to the key, hema+malini -> hemamalini).
+    """
+    wc, wf = whole
+    for i, (pc, pf) in enumerate(parts):
+        if not pc or not wc.startswith(pc[:1]):
             continue
-        for j, q in enumerate(parts):
-            if i != j and q:
-                s = p + q
-                s = "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
-                if s == whole:
+        for j, (qc, qf) in enumerate(parts):
+            if i != j and qc and _DOUBLE.sub(r"\1", pc + qc) == wc:
+                if OSA.distance(wf, _DOUBLE.sub(r"\1", pf + qf), score_cutoff=1) <= 1 or \
+                        OSA.distance(wf, pf + "a" + qf, score_cutoff=1) <= 1:
                     return i, j
     return None
+
+
+_DOUBLE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=1_000_000)
@@ -76,16 +84,16 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
     if ua and ub:
         take(lambda i, j: a.coarse[i] == b.coarse[j] and len(a.coarse[i]) >= 2 and _close(a.keys[i], b.keys[j]), "phonetic",
              lambda i, j: f"{a.keys[i]} {b.keys[j]}")
-    if ua and len(ub) >= 2:   # one token on a, split in two on b
+    if ua and len(ub) >= 2 and len(ub) > len(ua):   # one token on a, split in two on b
         for i in list(ua):
-            hit = _joined(a.coarse[i], [b.coarse[j] for j in ub])
+            hit = _joined((a.coarse[i], a.keys[i]), [(b.coarse[j], b.keys[j]) for j in ub])
             if hit:
                 j1, j2 = ub[hit[0]], ub[hit[1]]
                 matches.append(("joined", a.coarse[i]))
                 ua.remove(i), ub.remove(j1), ub.remove(j2)
-    if ub and len(ua) >= 2:
+    if ub and len(ua) >= 2 and len(ua) > len(ub):
         for j in list(ub):
-            hit = _joined(b.coarse[j], [a.coarse[i] for i in ua])
+            hit = _joined((b.coarse[j], b.keys[j]), [(a.coarse[i], a.keys[i]) for i in ua])
             if hit:
                 i1, i2 = ua[hit[0]], ua[hit[1]]
                 matches.append(("joined", b.coarse[j]))

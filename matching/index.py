@@ -8,7 +8,8 @@ Latin-script registry record in the same bucket:
   2|a|b     two name tokens (any order)            - the workhorse
   3|a|b|y   two name tokens + birth year          - the same, for common names at scale
   y|a|1998  one name token + birth year            - survives a misspelt or initialled other token
-  d|date|c  full date of birth + first letter      - survives misspelt names (FEBRL-style typos)
+  d|date|ab full date of birth + two first letters - survives misspelt names (FEBRL-style typos)
+  e|date|a  the same with one letter                - only while such buckets are small
   p|X       OCR-folded passport; t|phone
   1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
                                                      or for rare tokens when the date is missing
@@ -17,6 +18,7 @@ Very large buckets are skipped: they carry no identifying power and would swamp 
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -25,6 +27,8 @@ from .model import Model, Stats, exclusive_probabilities, explain, pair_probabil
 from .records import Prepared, Record
 
 MAX_BUCKET = 100
+DATED_NAME_BUCKET = 25
+SMALL_BUCKET = 8
 MAX_SINGLE = 300
 RARE_SINGLE = 30
 
@@ -36,8 +40,11 @@ class Candidate:
     explanation: dict[str, str]
 
 
+_DOUBLE = re.compile(r"(.)\1+")
+
+
 def _collapse(s: str) -> str:
-    return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+    return _DOUBLE.sub(r"\1", s)
 
 
 def _name_coarse(p: Prepared) -> list[str]:
@@ -55,8 +62,9 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
         keys += [f"3|{a}|{b}|{y}" for i, a in enumerate(cs) for b in cs[i + 1:]]
         if p.dob[1] and p.dob[2]:
             date = f"{p.dob[0]}-{p.dob[1]}-{p.dob[2]}"
-            keys += sorted({f"d|{date}|{c[0]}" for c in cs})
-            keys += sorted({f"d|{date}|i{c}" for c in p.name.initials})
+            letters = sorted({c[0] for c in cs} | set(p.name.initials))
+            keys += [f"e|{date}|{a}" for a in letters]
+            keys += [f"d|{date}|{a}{b}" for i, a in enumerate(letters) for b in letters[i + 1:]]
     if p.passport_ocr:
         keys.append(f"p|{p.passport_ocr}")
     if p.phone:
@@ -122,11 +130,17 @@ class CandidateIndex:
         keys, singles = block_keys(q)
         out: set[int] = set()
         get = self._keys.get
+        # With a date of birth on the query, the date-bearing keys (3|, y|, d|) find the plausible
+        # candidates; a big name-only bucket then adds only people born in other years.
+        # Likewise a query with two full tokens reaches its namesakes through 2|/3|; one token plus the
+        # year is then only for a misspelt other token, worth it when that bucket is small.
+        n_full = sum(1 for o in q.name.optional if not o)
+        caps = {"2": DATED_NAME_BUCKET if q.dob else MAX_BUCKET,
+                "y": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET, "e": SMALL_BUCKET}
         for k in keys:
             post = get(k)
-            if post and len(post) <= MAX_BUCKET:
+            if post and len(post) <= caps.get(k[0], MAX_BUCKET):
                 out.update(post)
-        n_full = sum(1 for o in q.name.optional if not o)
         cap = MAX_SINGLE if n_full < 2 else RARE_SINGLE
         if cap:
             sget = self._single.get

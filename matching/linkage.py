@@ -1,6 +1,9 @@
 """Batch modes: link two lists, deduplicate one list."""
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -42,6 +45,25 @@ def _tick(progress, n):
         progress(n)
 
 
+CHUNK = 2000
+PARALLEL_FROM = 20000
+MAX_WORKERS = 2
+_STATE = None   # (index, prepared left records, threshold) for the forked workers
+
+
+def _link_chunk(bounds: tuple[int, int]) -> tuple[list[Link], int]:
+    index, left_p, threshold = _STATE
+    out, pairs = [], 0
+    for q in left_p[bounds[0]:bounds[1]]:
+        res = index.query(q)
+        pairs += len(res)
+        for i, p, parts in res:
+            if p < threshold:
+                break
+            out.append(Link(q.id, index.records[i].id, p, explain(parts)))
+    return out, pairs
+
+
 def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
          progress: Callable[[int], None] | None = None, model: Model | None = None,
          one_to_one: bool = True, train: bool | None = None) -> LinkResult:
@@ -60,18 +82,30 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     left_p = [_prepare(r) for r in left]
     if train or (train is None and model is None):
         index.set_model(train_model(index, left_p))
+    global _STATE
+    _STATE = (index, left_p, threshold)
+    chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
     links: list[Link] = []
     pairs = 0
-    for k, q in enumerate(left_p, 1):
-        res = index.query(q)
-        pairs += len(res)
-        for i, p, parts in res:
-            if p < threshold:
-                break
-            links.append(Link(q.id, index.records[i].id, p, explain(parts)))
-        if k % 1000 == 0:
-            _tick(progress, 1000)
-    _tick(progress, len(left_p) % 1000)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    try:
+        if workers > 1 and len(left_p) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
+            # Workers inherit the built index by fork (copy-on-write); frozen objects are not touched
+            # by the collector, which keeps the shared pages shared.
+            gc.freeze()
+            with mp.get_context("fork").Pool(workers) as pool:
+                for (lo, hi), (chunk_links, n) in zip(chunks, pool.imap(_link_chunk, chunks)):
+                    links.extend(chunk_links)
+                    pairs += n
+                    _tick(progress, hi - lo)
+        else:
+            for lo, hi in chunks:
+                chunk_links, n = _link_chunk((lo, hi))
+                links.extend(chunk_links)
+                pairs += n
+                _tick(progress, hi - lo)
+    finally:
+        _STATE = None
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
     if one_to_one:
         seen_l, seen_r, kept = set(), set(), []
@@ -82,6 +116,7 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
             kept.append(l)
         links = kept
     return LinkResult(links, pairs, time.perf_counter() - t0, len(left_p), len(index), index.model)
+
 
 
 def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int], None] | None = None,

@@ -64,10 +64,14 @@ class Stats:
     def add(self, r: Prepared) -> None:
         self.n += 1
         n = r.name
-        self.fine.update(set(n.keys))
+        fine, coarse, initial = self.fine, self.coarse, self.initial
+        for k in set(n.keys):
+            fine[k] = fine.get(k, 0) + 1
+        for k in set(n.coarse):
+            coarse[k] = coarse.get(k, 0) + 1
+        for k in {k[:1] for k in n.keys} | {t[:1] for t in n.tokens} | set(n.initials):
+            initial[k] = initial.get(k, 0) + 1
         self.ntok[n_units(n)] += 1
-        self.coarse.update(set(n.coarse))
-        self.initial.update({k[:1] for k in n.keys} | {t[:1] for t in n.tokens} | set(n.initials))
         if r.dob:
             self.n_dob += 1
             self.year[r.dob[0]] += 1
@@ -228,7 +232,7 @@ def pair_probability(weight: float, n_registry: int, prior: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-logit))
 
 
-def train(index, queries, *, iterations: int = 4, strength: float = 30.0, max_queries: int = 20000,
+def train(index, queries, *, iterations: int = 4, strength: float = 30.0, max_queries: int = 10000,
           progress=None, exclude_self: bool = False) -> Model:
     """Unsupervised re-estimation of the m-probabilities on these lists (held-out-field EM).
 
