@@ -27,6 +27,10 @@ DEFAULT_M = {
     # so that no level is treated as impossible.
     "name": {"exact": 0.72, "phonetic": 0.13, "fuzzy": 0.04, "initials": 0.05, "subset": 0.005,
              "partial": 0.012, "conflict": 0.002, "none": 0.01},
+    # the same, given that one of the two names is written with initials ("R. Kumar"): then agreeing
+    # "with initials" is what a true match nearly always looks like, not a rare level
+    "name_initials": {"exact": 0.01, "phonetic": 0.01, "fuzzy": 0.01, "initials": 0.3, "subset": 0.03,
+                      "partial": 0.05, "conflict": 0.01, "none": 0.03},
     "dob_full": {"exact": 0.93, "swapped": 0.015, "close": 0.01, "year_pm1_sameday": 0.025,
                  "same_year": 0.005, "year_pm1": 0.007, "different": 0.008},
     "dob_partial": {"year": 0.97, "year_month": 0.97, "same_year": 0.005, "year_pm1": 0.015,
@@ -58,6 +62,7 @@ class Stats:
         self.year, self.date, self.state, self.district = Counter(), Counter(), Counter(), Counter()
         self.n_dob = self.n_full = self.n_pass = self.n_phone = 0
         self.ntok = Counter()   # number of name units (tokens + initials) per record
+        self.n_tokens = 0
         for r in records:
             self.add(r)
 
@@ -69,8 +74,12 @@ class Stats:
             fine[k] = fine.get(k, 0) + 1
         for k in set(n.coarse):
             coarse[k] = coarse.get(k, 0) + 1
-        for k in {k[:1] for k in n.keys} | {t[:1] for t in n.tokens} | set(n.initials):
-            initial[k] = initial.get(k, 0) + 1
+        # initials are counted per token: the question an initial answers is "does the *other* token
+        # start with this letter", not "does any token of the record"
+        for key, tok in zip(n.keys, n.tokens):
+            for k in {key[:1], tok[:1]}:
+                initial[k] = initial.get(k, 0) + 1
+        self.n_tokens += len(n.keys)
         self.ntok[n_units(n)] += 1
         if r.dob:
             self.n_dob += 1
@@ -100,7 +109,7 @@ class Stats:
             return min(1.0, 1.5 * f) if kind == "phonetic" else min(1.0, 4 * f + 1e-4)
         if kind == "joined":
             return max(self.coarse.get(key, 0) + 0.5, 1.0) / n1
-        return (self.initial.get(key, 0) + 1) / n1
+        return (self.initial.get(key, 0) + 1) / (self.n_tokens + 1)
 
     def year_p(self, y: int) -> float:
         return (self.year.get(y, 0) + 1) / (self.n_dob + 60)
@@ -117,8 +126,8 @@ def _w(m: float, u: float) -> float:
     return math.log2(max(m, 1e-9) / min(max(u, 1e-12), 1.0))
 
 
-def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float] | None:
-    """(level, weight) of the name comparison, or None when a name is missing."""
+def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None:
+    """(level, weight, parameter group) of the name comparison, or None when a name is missing."""
     level, matches = compare_names(a, b)
     if level == "missing":
         return None
@@ -132,7 +141,8 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float] | None:
             # agreeing on the whole name also means having no other tokens: a lone "Pandit" in the
             # registry is much rarer than "Pandit" as one token of a longer name
             u *= (stats.ntok.get(n_units(b), 0) + 1) / (stats.n + 1)
-    return level, _w(model.m_of("name", level), u)
+    group = "name_initials" if a.initials or b.initials else "name"
+    return level, _w(model.m_of(group, level), u), group
 
 
 def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
@@ -152,7 +162,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
     else:
         np_ = name_part(q.name, r.name, stats, model)
     if np_ is not None:
-        parts.append(("name", "name", np_[0], np_[1]))
+        parts.append(("name", np_[2], np_[0], np_[1]))
         total += np_[1]
     if q.dob is not None and r.dob is not None:
         lvl = compare_dob(q.dob, r.dob)
@@ -201,7 +211,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
     return total, parts
 
 
-LABELS = {"name": NAME_LABELS, "dob_full": DOB_LABELS, "dob_partial": DOB_LABELS, "passport": PASSPORT_LABELS,
+LABELS = {"name": NAME_LABELS, "name_initials": NAME_LABELS, "dob_full": DOB_LABELS, "dob_partial": DOB_LABELS, "passport": PASSPORT_LABELS,
           "phone": {"exact": "exact", "last7": "last 7 digits agree", "different": "different"}}
 
 

@@ -165,7 +165,9 @@ _FINE_RULES = [
     (re.compile(r"zh"), "j"),
     (re.compile(r"sh|sch|ss"), "s"),
     (re.compile(r"ph|f"), "p"),
-    (re.compile(r"kh"), "h"),           # Russian х renders kh (Khan = Хан)
+    # kh: word-initially Russian writes х (Khan = Хан), inside a word кх or к (Mukherjee = Мукерджи)
+    (re.compile(r"^kh"), "h"),
+    (re.compile(r"kh"), "k"),
     (re.compile(r"gh"), "g"),
     (re.compile(r"jh|dz|dj"), "j"),
     (re.compile(r"th"), "t"),
