@@ -52,6 +52,17 @@ class Model:
     def m_of(self, group: str, level: str) -> float:
         return self.m[group].get(level, 1e-3)
 
+    def to_dict(self) -> dict:
+        """JSON-ready parameters, so a model trained on one batch can be stored and reused (registry)."""
+        return {"m": self.m, "prior": self.prior, "name_none_u": self.name_none_u}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Model":
+        m = {k: dict(v) for k, v in DEFAULT_M.items()}
+        for group, levels in data.get("m", {}).items():
+            m.setdefault(group, {}).update({k: float(v) for k, v in levels.items()})
+        return cls(m=m, prior=float(data.get("prior", 0.9)), name_none_u=float(data.get("name_none_u", 0.9)))
+
 
 class Stats:
     """Frequencies of values in the registry (the 'u' side of the model)."""

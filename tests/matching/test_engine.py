@@ -155,3 +155,22 @@ def test_empty_and_odd_inputs_do_not_crash():
     right = host(Record("R1", "", date_of_birth="1998"), Record("R2", "???", passport_number="--"))
     res = link([Record("L1", ""), Record("L2", "Harpreet Singh", date_of_birth="19xx")], right)
     assert isinstance(res.links, list)
+
+
+def test_model_round_trips_through_json():
+    import json
+
+    from matching import Model
+    m = Model()
+    m.m["name"]["exact"] = 0.5
+    again = Model.from_dict(json.loads(json.dumps(m.to_dict())))
+    assert again.m == m.m and again.prior == m.prior
+
+
+def test_training_keeps_parameters_sane():
+    right = background(300, seed=5)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:80])]
+    res = link(left, right)
+    for group, levels in res.model.m.items():
+        assert all(0 < v < 1 for v in levels.values()), group
+    assert len(res.links) >= 70
