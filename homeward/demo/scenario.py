@@ -87,7 +87,11 @@ class _Builder:
         rng = self.rng
         given_pool = self.names[("IN", "given")]
         family_pool = self.names[(origin, "family")]
-        given, family, father = rng.choice(given_pool), rng.choice(family_pool), rng.choice(given_pool)
+        if rng.random() < 0.3:
+            # Families who write in Devanagari: draw from the names whose spelling there is known.
+            given_pool = [n for n in given_pool if n in DEVANAGARI]
+            family_pool = [n for n in family_pool if n in DEVANAGARI]
+        given, family, father = rng.choice(given_pool), rng.choice(family_pool), rng.choice(self.names[("IN", "given")])
         names = [services.NameInput(given_name=given, family_name=family, patronymic=father, source="family report")]
         if given in DEVANAGARI and family in DEVANAGARI:
             names.append(services.NameInput(full_name=f"{DEVANAGARI[given]} {DEVANAGARI[family]}", source="family form"))

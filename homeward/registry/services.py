@@ -258,13 +258,23 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
     return row
 
 
+# Some SQLite builds allow only 32,766 parameters in one statement: long id lists go in chunks.
+CHUNK = 5000
+
+
+def _chunks(ids) -> list[list[int]]:
+    ids = list(ids)
+    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
 def _facts_by_case(case_ids) -> dict[int, list[EventFact]]:
     facts: dict[int, list[EventFact]] = {case_id: [] for case_id in case_ids}
-    rows = CaseEvent.objects.filter(case_id__in=facts).values_list(
-        "case_id", "id", "kind", "occurred_from", "recorded_at", "is_correction", "corrects_id"
-    )
-    for case_id, *fields in rows.iterator(chunk_size=5000):
-        facts[case_id].append(EventFact(fields[0], Event(fields[1]), *fields[2:]))
+    for chunk in _chunks(facts):
+        rows = CaseEvent.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "id", "kind", "occurred_from", "recorded_at", "is_correction", "corrects_id"
+        )
+        for case_id, *fields in rows.iterator(chunk_size=5000):
+            facts[case_id].append(EventFact(fields[0], Event(fields[1]), *fields[2:]))
     return facts
 
 
@@ -345,7 +355,8 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
     now = _now()
     items = [item if item.recorded_at else replace(item, recorded_at=now) for item in items]
     cases = {item.case.pk for item in items}
-    list(Case.objects.select_for_update().filter(pk__in=cases).values_list("pk"))
+    for chunk in _chunks(cases):
+        list(Case.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
     problems = check_new_events(items)
     if problems:
         position, reason = problems[0]
@@ -383,16 +394,19 @@ def _event_summary(event: CaseEvent) -> dict:
 def refresh_statuses(case_ids) -> int:
     """Rebuild the cached status of these cases from their event logs; returns how many changed."""
     now = _now()
-    changed = []
     facts = _facts_by_case(case_ids)
-    for case in Case.objects.filter(pk__in=facts).only("pk", "status"):
-        status = status_on(facts[case.pk], FAR_FUTURE, now)
-        value = status.value if status else ""
-        if case.status != value:
-            case.status = value
-            changed.append(case)
-    Case.objects.bulk_update(changed, ["status"], batch_size=2000)
-    return len(changed)
+    changed: dict[str, list[int]] = {}
+    for chunk in _chunks(facts):
+        for pk, cached in Case.objects.filter(pk__in=chunk).values_list("pk", "status"):
+            status = status_on(facts[pk], FAR_FUTURE, now)
+            value = status.value if status else ""
+            if cached != value:
+                changed.setdefault(value, []).append(pk)
+    # One UPDATE per status value, rather than a per-row CASE expression over thousands of rows.
+    for value, pks in changed.items():
+        for chunk in _chunks(pks):
+            Case.objects.filter(pk__in=chunk).update(status=value)
+    return sum(len(pks) for pks in changed.values())
 
 
 def record_event(*, case: Case, kind: Event | str, occurred_on: PartialDate, **fields) -> CaseEvent:
