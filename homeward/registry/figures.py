@@ -108,7 +108,7 @@ def _status_sql() -> str:
     return _STATUS_SQL_POSTGRES if connection.vendor == "postgresql" else _STATUS_SQL_SQLITE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseBucket:
     case_id: int
     reference: str
