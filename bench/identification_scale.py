@@ -153,10 +153,11 @@ def splink_link(cases, host, keys=False, threshold=0.5):
     def frame(recs, side):
         rows = []
         for r in recs:
+            full = r.full_name or f"{r.given_name} {r.family_name}"
             if keys:
-                toks = sorted(normalise_name(r.full_name).keys)
+                toks = sorted(normalise_name(full).keys)
             else:
-                toks = anyascii(r.full_name).lower().replace(".", " ").split()
+                toks = anyascii(full).lower().replace(".", " ").split()
             rows.append(dict(unique_id=f"{side}{r.id}", first_name=toks[0] if toks else None,
                              surname=toks[-1] if len(toks) > 1 else None,
                              dob=r.date_of_birth if len(r.date_of_birth) == 10 else None,
@@ -167,6 +168,7 @@ def splink_link(cases, host, keys=False, threshold=0.5):
     db = DuckDBAPI()
     settings = SettingsCreator(
         link_type="link_only",
+        probability_two_random_records_match=0.7 / max(len(host), 1),
         comparisons=[cl.NameComparison("first_name"), cl.NameComparison("surname"),
                      cl.DateOfBirthComparison("dob", input_is_string=True),
                      cl.ExactMatch("passport")],
@@ -178,9 +180,9 @@ def splink_link(cases, host, keys=False, threshold=0.5):
         retain_intermediate_calculation_columns=False)
     linker = Linker([db.register(frame(cases, "L")), db.register(frame(host, "R"))], settings)
     # each step may fail on some lists (no full dates on a names-only list): keep going, as a user would
-    steps = [lambda: linker.training.estimate_probability_two_random_records_match(
-                 [block_on("first_name", "surname", "dob")], recall=0.7),
-             lambda: linker.training.estimate_u_using_random_sampling(max_pairs=1e6),
+    # (the prior is set in the settings: estimating it by deterministic rules breaks Splink's predict on
+    # lists without full dates)
+    steps = [lambda: linker.training.estimate_u_using_random_sampling(max_pairs=1e6),
              lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob")),
              lambda: linker.training.estimate_parameters_using_expectation_maximisation(
                  block_on("surname", "year"))]

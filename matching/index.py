@@ -93,8 +93,8 @@ class CandidateIndex:
         self._single: dict[str, list[int]] = defaultdict(list)
         self._name_cache: dict = {}
         # Building allocates millions of small long-lived objects; the cyclic GC would rescan them all
-        # again and again (quadratic-looking slowdowns at 1M records). Pause it, then freeze the result
-        # so that later collections skip the registry.
+        # again and again (quadratic-looking slowdowns at 1M records). Pause it, then (for big
+        # registries, which live as long as the process) freeze the result so collections skip it.
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -103,7 +103,8 @@ class CandidateIndex:
         finally:
             if enabled:
                 gc.enable()
-        gc.freeze()
+        if len(self.records) >= 50_000:
+            gc.freeze()
 
     def set_model(self, model: Model) -> None:
         self.model = model

@@ -107,3 +107,21 @@ def test_cli_exit_code_and_no_traceback(files, tmp_path):
                            "-o", str(out)], capture_output=True, text=True, cwd=root)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and "no such file" in proc.stderr
+
+
+def test_link_reads_xlsx_with_russian_headers_and_date_cells(tmp_path, files):
+    import datetime as dt
+
+    from openpyxl import Workbook
+    left, _, out = files
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["№", "ФИО", "Дата рождения", "Номер паспорта"])
+    ws.append([1, "СИНГХ ХАРПРИТ", dt.datetime(1998, 3, 14), None])
+    from tests.matching.test_engine import background
+    for i, r in enumerate(background(300)):
+        ws.append([100 + i, r.full_name, dt.datetime.fromisoformat(r.date_of_birth), None])
+    right = tmp_path / "host.xlsx"
+    wb.save(right)
+    call_command("link", str(left), str(right), "-o", str(out))
+    assert ("L1", "1") in {(r["left_id"], r["right_id"]) for r in read_csv(out)}

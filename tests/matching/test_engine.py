@@ -174,3 +174,14 @@ def test_training_keeps_parameters_sane():
     for group, levels in res.model.m.items():
         assert all(0 < v < 1 for v in levels.values()), group
     assert len(res.links) >= 70
+
+
+def test_interactive_equals_batch_with_shipped_parameters():
+    right = background(200, seed=11)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:30])]
+    res = link(left, right, threshold=0.0, one_to_one=False, train=False)
+    idx = CandidateIndex(right)
+    for q in left:
+        for c in idx.candidates(q, limit=1000, threshold=0.0):
+            assert [l.match_probability for l in res.links if (l.left_id, l.right_id) == (q.id, c.id)] == \
+                [pytest.approx(c.match_probability, abs=1e-12)]
