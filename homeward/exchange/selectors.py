@@ -1,0 +1,149 @@
+"""Reads for the exchange pages: the review queue, the comparison, reconciliation and the case panel."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from homeward import crypto
+from homeward.accounts.models import Partner
+from homeward.registry.lifecycle import LABELS, TRANSITIONS, Event, allowed_events, effective_events
+from homeward.registry.models import Case, CaseEvent
+from homeward.registry.services import event_facts
+from tabular import PartialDate
+
+from .models import Discrepancy, Response, ResponseRow
+
+
+def visible_rows(rows: QuerySet[ResponseRow], cases: QuerySet[Case]) -> QuerySet[ResponseRow]:
+    """Rows whose proposed case the user may see, and host-only rows (nobody's case yet)."""
+    return rows.filter(case__isnull=True) | rows.filter(case__in=cases)
+
+
+def review_queue(response: Response, cases: QuerySet[Case]) -> QuerySet[ResponseRow]:
+    """What a person still has to decide: auto and review links not yet accepted or rejected."""
+    rows = response.response_rows.filter(link__in=[ResponseRow.Link.AUTO, ResponseRow.Link.REVIEW],
+                                         decision__in=[ResponseRow.Decision.PENDING, ResponseRow.Decision.NEED_INFO],
+                                         case__in=cases)
+    return rows.select_related("case__person").prefetch_related("case__person__names", "case__person__identifiers") \
+        .order_by("decision", "-link", "probability", "number")
+
+
+@dataclass
+class FieldPair:
+    label: str
+    ours: str
+    theirs: str
+    same: bool | None
+    reason: str
+
+
+def _dob_display(iso: str) -> str:
+    return str(PartialDate.from_iso(iso)) if iso else ""
+
+
+def comparison(row: ResponseRow) -> list[FieldPair]:
+    """Our case and their row, field by field, with the engine's reason for each."""
+    case, person = row.case, row.case.person
+    reasons = row.explanation.get("fields", {}) if row.explanation else {}
+    names = " · ".join(n.full_name for n in person.names.all())
+    passports = [i.value for i in person.identifiers.all() if i.kind == "passport"]
+    ours_passport, theirs_passport = (passports[0] if passports else ""), row.passport
+    pairs = [
+        FieldPair("name", names, row.full_name, None, reasons.get("name", "") or reasons.get("full_name", "")),
+        FieldPair("date of birth", _dob_display(person.date_of_birth), _dob_display(row.date_of_birth),
+                  (person.date_of_birth == row.date_of_birth) if person.date_of_birth and row.date_of_birth else None,
+                  reasons.get("date_of_birth", "") or reasons.get("dob", "")),
+        FieldPair("passport", crypto.mask(ours_passport) if ours_passport else "",
+                  crypto.mask(theirs_passport) if theirs_passport else "",
+                  (ours_passport == theirs_passport) if ours_passport and theirs_passport else None,
+                  reasons.get("passport_number", "") or reasons.get("passport", "")),
+        FieldPair("military unit", case.military_unit, row.military_unit,
+                  (case.military_unit == row.military_unit) if case.military_unit and row.military_unit else None, ""),
+        FieldPair("status", case.status_label, f"{row.status_word} → {LABELS[Event(row.event)]}",
+                  case.status == row.event, ""),
+    ]
+    shown = {"name", "full_name", "date_of_birth", "dob", "passport_number", "passport"}
+    pairs += [FieldPair(key, "", "", None, text) for key, text in reasons.items() if key not in shown]
+    return pairs
+
+
+@dataclass
+class Skipped:
+    event: CaseEvent
+    unknown: list[Event]
+
+
+def _path(start: Event | None, goal: Event) -> list[Event]:
+    """The shortest chain of lifecycle steps from `start` to just before `goal` (the steps we never saw)."""
+    queue, seen = deque([(start, [])]), {start}
+    while queue:
+        status, steps = queue.popleft()
+        for nxt in allowed_events(status):  # in lifecycle order, so the plainest path wins
+            if nxt is goal:
+                return steps
+            if nxt not in seen and nxt is not Event.MERGED:
+                seen.add(nxt)
+                queue.append((nxt, steps + [nxt]))
+    return []
+
+
+def skipped_steps(case: Case) -> list[Skipped]:
+    """The partner's assertions that jump over lifecycle steps, with the steps in between (dates unknown)."""
+    standing = effective_events(event_facts(case), timezone.now())
+    asserted = {e.pk: e for e in case.events.filter(details__has_key="asserted_by_partner")}
+    out, previous = [], None
+    for fact in standing:
+        if fact.id in asserted and previous is not fact.kind and fact.kind not in TRANSITIONS[previous]:
+            # A contradiction has no path (it is a discrepancy, shown as such); a jump has its missing steps.
+            if steps := _path(previous, fact.kind):
+                out.append(Skipped(asserted[fact.id], steps))
+        previous = fact.kind
+    return out
+
+
+def open_discrepancies(partner: Partner | None, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
+    items = Discrepancy.objects.exclude(state=Discrepancy.State.RESOLVED)
+    if partner is not None:
+        items = items.filter(partner=partner)
+    visible = items.filter(case__in=cases) | items.filter(case__isnull=True)
+    return visible.select_related("partner", "case", "row", "owner").order_by("opened_at", "id")
+
+
+def age_days(item: Discrepancy) -> int:
+    return (timezone.now() - item.opened_at).days
+
+
+def reconciliation(partner: Partner) -> dict:
+    """Per response: matched, agrees, conflicts, ours-only and host-only counts."""
+    per_response = []
+    for response in partner.responses.order_by("-imported_at"):
+        rows = response.response_rows
+        outcomes = Counter(rows.filter(decision=ResponseRow.Decision.ACCEPTED).values_list("outcome", flat=True))
+        kinds = Counter(response.discrepancies.values_list("kind", flat=True))
+        per_response.append({
+            "response": response,
+            "matched": sum(outcomes.values()),
+            "agrees": outcomes[ResponseRow.Outcome.AGREES],
+            "updates": outcomes[ResponseRow.Outcome.UPDATES],
+            "conflicts": outcomes[ResponseRow.Outcome.CONFLICTS],
+            "ours_only": kinds[Discrepancy.Kind.OURS_ONLY],
+            "host_only": kinds[Discrepancy.Kind.HOST_ONLY],
+            "pending": rows.filter(link__in=["auto", "review"], decision__in=["pending", "need_info"]).count(),
+        })
+    states = dict(partner.discrepancies.values_list("state").annotate(n=Count("id")))
+    return {"partner": partner, "responses": per_response, "states": states}
+
+
+def case_exchange(case: Case) -> dict | None:
+    """What the case panel shows: requests sent, partner answers, skipped steps and discrepancies."""
+    items = list(case.discrepancies.select_related("partner", "owner").order_by("-opened_at"))
+    rows = list(case.response_rows.select_related("response__partner").order_by("-response__imported_at", "number"))
+    requests = list(case.request_exports.select_related("partner").order_by("-created_at"))
+    skipped = skipped_steps(case)
+    if not (items or rows or requests or skipped):
+        return None
+    return {"discrepancies": items, "rows": rows, "requests": requests, "skipped": skipped}

@@ -1,0 +1,521 @@
+"""Everything that writes exchange data: partners, status words, request lists, responses, decisions."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from homeward import crypto
+from homeward.accounts.models import Partner
+from homeward.audit import services as audit
+from homeward.registry import services as registry
+from homeward.registry.lifecycle import TRANSITIONS, Event
+from homeward.registry.models import Case
+from matching import CandidateIndex, Record, to_cyrillic
+from tabular import CellError, PartialDate, TableError, open_table, parse_partial_date, write_csv, write_xlsx
+
+from .models import Ask, Discrepancy, PartnerSettings, RequestExport, Response, ResponseRow, StatusWord
+
+DEFAULT_AUTO = 0.95
+DEFAULT_REVIEW = 0.5
+
+# The request list's columns: (field, Russian header, English header). Nothing else leaves the registry.
+COLUMNS = [
+    ("reference", "наш номер", "our reference"),
+    ("latin", "ФИО (латиница)", "Full name (Latin)"),
+    ("cyrillic", "ФИО кириллицей (транскрипция, не официальное написание)",
+     "Name in Cyrillic (transcription, not an official spelling)"),
+    ("dob", "Дата рождения", "Date of birth"),
+    ("passport", "Номер паспорта", "Passport number"),
+    ("ask", "Просьба", "Request"),
+]
+ASK_RUSSIAN = {
+    Ask.IDENTIFY: "установить местонахождение",
+    Ask.DISCHARGE: "уволить с военной службы",
+    Ask.CONFIRM_DEATH: "подтвердить гибель",
+    Ask.RETURN_REMAINS: "вернуть останки",
+    Ask.PAY_COMPENSATION: "выплатить компенсацию",
+    Ask.RECHECK: "повторно проверить",
+}
+
+
+class ExchangeError(ValueError):
+    """A request the exchange refuses, with a message fit for the person who made it."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        super().__init__(message)
+        self.errors = errors or [message]
+
+
+def fold_word(word: str) -> str:
+    return " ".join(word.casefold().replace("ё", "е").split())
+
+
+# ---------------------------------------------------------------- partners and vocabulary
+
+
+@transaction.atomic
+def add_partner(*, code: str, name: str, country: str, language: str = "ru", by=None) -> Partner:
+    code, country = code.strip(), country.strip().upper()
+    if not code or not name.strip():
+        raise ExchangeError("a partner needs a code and a name")
+    if len(country) != 2 or not country.isalpha():
+        raise ExchangeError(f"country must be a two-letter ISO code, not {country!r}")
+    if Partner.objects.filter(code=code).exists():
+        raise ExchangeError(f"partner {code} already exists")
+    partner = Partner.objects.create(code=code, name=name.strip(), country=country, language=language.strip() or "ru")
+    audit.record_change(by, partner, action=audit.Action.CREATE,
+                        after={"code": code, "name": partner.name, "country": country, "language": partner.language})
+    return partner
+
+
+@transaction.atomic
+def set_thresholds(partner: Partner, *, auto: float, review: float, by=None) -> PartnerSettings:
+    if not 0 <= review <= auto <= 1:
+        raise ExchangeError("thresholds must satisfy 0 ≤ review ≤ auto ≤ 1")
+    row, _created = PartnerSettings.objects.update_or_create(
+        partner=partner, defaults={"auto_threshold": auto, "review_threshold": review})
+    audit.record_change(by, partner, after={"auto_threshold": auto, "review_threshold": review})
+    return row
+
+
+def thresholds(partner: Partner) -> tuple[float, float]:
+    row = PartnerSettings.objects.filter(partner=partner).first()
+    if row:
+        return row.auto_threshold, row.review_threshold
+    return (getattr(settings, "EXCHANGE_AUTO_THRESHOLD", DEFAULT_AUTO),
+            getattr(settings, "EXCHANGE_REVIEW_THRESHOLD", DEFAULT_REVIEW))
+
+
+@transaction.atomic
+def add_status_word(*, word: str, event: str, partner: Partner | None = None, note: str = "", by=None) -> StatusWord:
+    folded = fold_word(word)
+    if not folded:
+        raise ExchangeError("the status word is empty")
+    if event not in dict(StatusWord._meta.get_field("event").choices):
+        raise ExchangeError(f"{event!r} is not an event a status word may mean")
+    if StatusWord.objects.filter(partner=partner, word=folded).exists():
+        raise ExchangeError(f"the word {folded!r} already has a meaning")
+    row = StatusWord.objects.create(partner=partner, word=folded, event=event, note=note.strip())
+    audit.record_change(by, row, action=audit.Action.CREATE,
+                        after={"partner": partner.code if partner else "", "word": folded, "event": event, "note": row.note})
+    return row
+
+
+def vocabulary(partner: Partner) -> dict[str, StatusWord]:
+    words = {w.word: w for w in StatusWord.objects.filter(partner__isnull=True)}
+    words.update({w.word: w for w in StatusWord.objects.filter(partner=partner)})  # the partner's own win
+    return words
+
+
+# ---------------------------------------------------------------- request lists
+
+
+def consented(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Only cases whose reporter agreed that the person's details go to the host's authorities."""
+    return cases.filter(reports__consent_to_share=True).distinct()
+
+
+def _dob_text(iso: str) -> str:
+    if not iso:
+        return ""
+    date = PartialDate.from_iso(iso)
+    if date.precision == "day":
+        return f"{date.day:02d}.{date.month:02d}.{date.year}"
+    if date.precision == "month":
+        return f"{date.month:02d}.{date.year}"
+    return str(date.year)
+
+
+def _latin_name(case: Case) -> str:
+    names = list(case.person.names.all())
+    latin = [n.full_name for n in names if n.script == "Latin"]
+    return (latin or [n.full_name for n in names] or [""])[0]
+
+
+def request_rows(cases, ask: str) -> list[list[str]]:
+    rows = []
+    for case in cases:
+        latin = _latin_name(case)
+        passports = [i.value for i in case.person.identifiers.all() if i.kind == "passport"]
+        rows.append([case.reference, latin, to_cyrillic(latin), _dob_text(case.person.date_of_birth),
+                     passports[0] if passports else "", f"{ASK_RUSSIAN[Ask(ask)]} / {Ask(ask).label}"])
+    return rows
+
+
+@dataclass
+class ExportedFile:
+    export: RequestExport
+    content: bytes
+    file_name: str
+
+
+@transaction.atomic
+def export_request(*, partner: Partner, ask: str, cases: QuerySet[Case], fmt: str = "xlsx", encoding: str = "utf-8",
+                   by=None, file_name: str = "") -> ExportedFile:
+    """Write a request list for the consented cases among `cases`, record it and note it on every case."""
+    if ask not in Ask.values:
+        raise ExchangeError(f"unknown request {ask!r}; expected one of: {', '.join(Ask.values)}")
+    if fmt not in ("xlsx", "csv"):
+        raise ExchangeError(f"format must be xlsx or csv, not {fmt!r}")
+    chosen = list(consented(cases).select_related("person").prefetch_related("person__names", "person__identifiers")
+                  .order_by("reference"))
+    if not chosen:
+        raise ExchangeError("no case to send: none of the selected cases has consent to share")
+    headers = [c[0] for c in COLUMNS]
+    russian, english = [c[1] for c in COLUMNS], [c[2] for c in COLUMNS]
+    rows = request_rows(chosen, ask)
+    buffer = io.BytesIO()
+    if fmt == "xlsx":
+        write_xlsx(buffer, headers, rows, header_rows=[russian, english], sheet_title="Запрос")
+    else:
+        try:
+            write_csv(buffer, russian, [english, *rows], encoding=encoding)
+        except CellError as exc:
+            raise ExchangeError(str(exc)) from None
+    content = buffer.getvalue()
+    now = timezone.now()
+    file_name = file_name or f"request-{partner.code}-{now:%Y%m%d-%H%M%S}.{fmt}"
+    export = RequestExport.objects.create(partner=partner, ask=ask, file_name=file_name,
+                                          file_sha256=hashlib.sha256(content).hexdigest(), created_at=now, created_by=by)
+    export.cases.set(chosen)
+    registry.append_events([
+        registry.NewEvent(case=case, kind=Event.REQUEST_SENT, occurred_on=PartialDate.from_date(now.date()),
+                          recorded_at=now, recorded_by=by, source=partner.code,
+                          details={"partner": partner.code, "export": export.pk, "ask": ask})
+        for case in chosen
+    ])
+    audit.record_change(by, export, action=audit.Action.EXPORT,
+                        after={"partner": partner.code, "ask": ask, "cases": [c.reference for c in chosen],
+                               "sha256": export.file_sha256, "format": fmt, "encoding": encoding})
+    return ExportedFile(export, content, file_name)
+
+
+# ---------------------------------------------------------------- response lists
+
+
+@dataclass
+class ImportResult:
+    response: Response | None
+    counts: dict = field(default_factory=lambda: dict(by_reference=0, auto=0, review=0, host_only=0, errors=0))
+    errors: list[str] = field(default_factory=list)
+    already_imported: bool = False
+
+
+@dataclass
+class _Parsed:
+    number: int
+    reference: str
+    full_name: str
+    date_of_birth: str
+    passport: str
+    unit: str
+    location: str
+    word: str
+    event: str
+    occurred_on: str
+    note: str
+
+
+def _parse(content: bytes, name: str, partner: Partner) -> tuple[list[_Parsed], list[str]]:
+    words = vocabulary(partner)
+    parsed, errors = [], []
+    try:
+        stream = io.BytesIO(content)
+        stream.name = name
+        with open_table(stream) as table:
+            table.require("full_name", "status")
+            column = {f: table.column(f) for f in table.fields if f}
+            for row in table.rows():
+                v = row.values
+                problems = []
+
+                def date_of(field_name):
+                    try:
+                        value = parse_partial_date(v.get(field_name, ""))
+                    except ValueError as exc:
+                        problems.append(f'row {row.number}, column "{column[field_name]}": {exc}')
+                        return ""
+                    return value.iso if value else ""
+
+                full_name = " ".join(v.get("full_name", "").split())
+                if not full_name:
+                    problems.append(f'row {row.number}, column "{column["full_name"]}": the name is empty')
+                word = v.get("status", "")
+                meaning = words.get(fold_word(word))
+                if meaning is None:
+                    problems.append(f'row {row.number}, column "{column["status"]}": unknown status word "{word}"; '
+                                    "an administrator can add its meaning on the status words page")
+                dob, occurred = date_of("date_of_birth"), date_of("occurred_on")
+                if problems:
+                    errors.extend(problems)
+                    continue
+                note = v.get("note", "")
+                if meaning.note:
+                    note = f"{meaning.note}; {note}" if note else meaning.note
+                parsed.append(_Parsed(row.number, v.get("reference", "").strip(), full_name, dob,
+                                      v.get("passport_number", "").strip(), v.get("military_unit", "").strip(),
+                                      v.get("location", "").strip(), word.strip(), meaning.event, occurred, note.strip()))
+    except TableError as exc:
+        return [], [str(exc)]
+    if not parsed and not errors:
+        errors.append(f"{name} has no data rows")
+    return parsed, errors
+
+
+def _record(case: Case, name_of: dict, passports: dict) -> Record:
+    return Record(id=str(case.pk), full_name=name_of.get(case.pk, ""), date_of_birth=case.person.date_of_birth,
+                  passport_number=passports.get(case.person_id, ""))
+
+
+def _index(cases: QuerySet[Case]) -> tuple[CandidateIndex, dict[int, Case]]:
+    """One record per case: its first Latin name (the engine compares across scripts), DOB and passport."""
+    from homeward.registry.models import PersonIdentifier, PersonName
+
+    by_pk = {c.pk: c for c in cases.select_related("person").only("pk", "reference", "status", "person_id",
+                                                                     "person__date_of_birth")}
+    person_ids = {c.person_id for c in by_pk.values()}
+    names: dict[int, tuple[str, str]] = {}
+    for person_id, full_name, script in PersonName.objects.filter(person_id__in=person_ids).order_by("id") \
+            .values_list("person_id", "full_name", "script").iterator(chunk_size=5000):
+        if person_id not in names or (script == "Latin" and names[person_id][1] != "Latin"):
+            names[person_id] = (full_name, script)
+    passports = {p: crypto.decrypt(c) for p, c in PersonIdentifier.objects.filter(
+        person_id__in=person_ids, kind="passport").values_list("person_id", "ciphertext").iterator(chunk_size=5000)}
+    name_of = {pk: names.get(c.person_id, ("", ""))[0] for pk, c in by_pk.items()}
+    return CandidateIndex(_record(c, name_of, passports) for c in by_pk.values()), by_pk
+
+
+def outcome(ours: str, theirs: str) -> str:
+    """How their status compares with ours: the same, news the lifecycle allows, or a contradiction."""
+    if ours == theirs:
+        return ResponseRow.Outcome.AGREES
+    if not ours or ours == Event.REPORTED or Event(theirs) in TRANSITIONS[Event(ours)]:
+        return ResponseRow.Outcome.UPDATES
+    return ResponseRow.Outcome.CONFLICTS
+
+
+@transaction.atomic
+def import_response(*, partner: Partner, content: bytes, file_name: str, cases: QuerySet[Case] | None = None,
+                    by=None) -> ImportResult:
+    """Read a partner's answer, link every row to our cases and queue what needs a person; all or nothing.
+
+    `cases` is what the importer may link to (their visible cases); rows linked by reference apply at once.
+    """
+    sha = hashlib.sha256(content).hexdigest()
+    existing = Response.objects.filter(partner=partner, file_sha256=sha).first()
+    if existing:
+        return ImportResult(existing, _counts(existing), already_imported=True)
+    parsed, errors = _parse(content, file_name, partner)
+    scope = (cases if cases is not None else Case.objects.all()).filter(host_country=partner.country)
+    references = {p.reference for p in parsed if p.reference}
+    known = {c.reference: c for c in scope.filter(reference__in=references)}
+    for p in parsed:
+        if p.reference and p.reference not in known:
+            errors.append(f"row {p.number}: reference {p.reference} is not one of our cases (or not yours)")
+    if errors:
+        return ImportResult(None, dict(by_reference=0, auto=0, review=0, host_only=0, errors=len(errors)), errors)
+
+    now = timezone.now()
+    response = Response.objects.create(partner=partner, file_name=file_name, file_sha256=sha, imported_at=now,
+                                       imported_by=by, rows=len(parsed))
+    auto_at, review_at = thresholds(partner)
+    to_match = [p for p in parsed if not p.reference]
+    index, by_pk = _index(scope) if to_match else (None, {})
+    rows = []
+    for p in parsed:
+        row = ResponseRow(response=response, number=p.number, reference=p.reference, full_name=p.full_name,
+                          date_of_birth=p.date_of_birth, passport_ciphertext=crypto.encrypt(p.passport) if p.passport else "",
+                          military_unit=p.unit, location=p.location, status_word=p.word, event=p.event,
+                          occurred_on=p.occurred_on, note=p.note)
+        if p.reference:
+            row.link, row.case, row.probability = ResponseRow.Link.BY_REFERENCE, known[p.reference], 1.0
+        else:
+            found = index.candidates(Record(id=f"row{p.number}", full_name=p.full_name, date_of_birth=p.date_of_birth,
+                                            passport_number=p.passport), limit=3, threshold=review_at)
+            if found:
+                best = found[0]
+                row.case, row.probability = by_pk[int(best.id)], best.match_probability
+                row.explanation = {"fields": best.explanation,
+                                   "others": [{"case": by_pk[int(c.id)].reference, "probability": c.match_probability}
+                                              for c in found[1:]]}
+                row.link = ResponseRow.Link.AUTO if best.match_probability >= auto_at else ResponseRow.Link.REVIEW
+            else:
+                row.link = ResponseRow.Link.HOST_ONLY
+        if row.case is not None:
+            row.our_status_before = row.case.status
+            row.outcome = outcome(row.case.status, row.event)
+        rows.append(row)
+    ResponseRow.objects.bulk_create(rows, batch_size=2000)
+    rows = list(response.response_rows.select_related("case"))
+    _apply([r for r in rows if r.link == ResponseRow.Link.BY_REFERENCE], by, now)
+    _open_discrepancies(response, rows, by, now)
+    audit.record_change(by, response, action=audit.Action.IMPORT,
+                        after={"partner": partner.code, "file": file_name, "sha256": sha, **_counts(response)})
+    return ImportResult(response, _counts(response))
+
+
+def _counts(response: Response) -> dict:
+    counts = dict(by_reference=0, auto=0, review=0, host_only=0, errors=0)
+    for link in response.response_rows.values_list("link", flat=True):
+        counts[link] += 1
+    return counts
+
+
+def _apply(rows: list[ResponseRow], by, now: datetime) -> None:
+    """Write the partner's assertions of accepted rows as events, and open a discrepancy where they conflict."""
+    if not rows:
+        return
+    events = []
+    for row in rows:
+        response = row.response
+        occurred = PartialDate.from_iso(row.occurred_on) if row.occurred_on else PartialDate.from_date(response.imported_at.date())
+        events.append(registry.NewEvent(
+            case=row.case, kind=Event(row.event), occurred_on=occurred, recorded_at=response.imported_at, recorded_by=by,
+            source=f"{response.partner.code} · {response.file_name}", note=row.note,
+            asserted_by_partner=response.partner.code,
+            details={"response": response.pk, "row": row.number, "unit": row.military_unit, "location": row.location,
+                     "status_word": row.status_word, "date_given": bool(row.occurred_on)}))
+        row.decision = ResponseRow.Decision.ACCEPTED
+        row.decided_at, row.decided_by = now, by
+    registry.append_events(events)
+    ResponseRow.objects.bulk_update(rows, ["decision", "decided_at", "decided_by"], batch_size=2000)
+    conflicts = [row for row in rows if row.outcome == ResponseRow.Outcome.CONFLICTS]
+    Discrepancy.objects.bulk_create([
+        Discrepancy(partner=row.response.partner, response=row.response, row=row, case=row.case,
+                    kind=Discrepancy.Kind.CONFLICT, owner=by, opened_at=now, updated_at=now,
+                    summary=f"{row.case.reference}: we say {row.our_status_before or 'nothing'}, "
+                            f"they say {row.event} ({row.status_word})")
+        for row in conflicts
+    ])
+    # Answers settle what we were waiting for: an ours-only item of this case is resolved by a linked row.
+    Discrepancy.objects.filter(case__in=[r.case for r in rows], kind=Discrepancy.Kind.OURS_ONLY,
+                               partner=rows[0].response.partner).exclude(state=Discrepancy.State.RESOLVED) \
+        .update(state=Discrepancy.State.RESOLVED, note="answered in a later response", updated_at=now)
+
+
+def _open_discrepancies(response: Response, rows: list[ResponseRow], by, now: datetime) -> None:
+    partner = response.partner
+    named = {r.case_id for r in rows if r.case_id}
+    asked = set(Case.objects.filter(request_exports__partner=partner).values_list("pk", flat=True))
+    waiting = set(Discrepancy.objects.filter(partner=partner, kind=Discrepancy.Kind.OURS_ONLY)
+                  .exclude(state=Discrepancy.State.RESOLVED).values_list("case_id", flat=True))
+    answered = set(ResponseRow.objects.filter(response__partner=partner, decision=ResponseRow.Decision.ACCEPTED)
+                   .values_list("case_id", flat=True))
+    ours_only = Case.objects.filter(pk__in=asked - named - waiting - answered).only("pk", "reference")
+    items = [Discrepancy(partner=partner, response=response, case=case, kind=Discrepancy.Kind.OURS_ONLY, owner=by,
+                         opened_at=now, updated_at=now, summary=f"{case.reference}: asked, not in {response.file_name}")
+             for case in ours_only]
+    items += [Discrepancy(partner=partner, response=response, row=row, kind=Discrepancy.Kind.HOST_ONLY, owner=by,
+                          opened_at=now, updated_at=now,
+                          summary=f"row {row.number}: {row.full_name} ({row.status_word}); a new case is proposed")
+              for row in rows if row.link == ResponseRow.Link.HOST_ONLY]
+    Discrepancy.objects.bulk_create(items, batch_size=2000)
+
+
+# ---------------------------------------------------------------- review decisions
+
+
+@transaction.atomic
+def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> ResponseRow:
+    """Accept (write their assertion), reject (with a reason: the row is host-only) or ask for more."""
+    row = ResponseRow.objects.select_for_update().select_related("response__partner", "case").get(pk=row.pk)
+    if row.decision == ResponseRow.Decision.ACCEPTED or row.decision == ResponseRow.Decision.REJECTED:
+        raise ExchangeError(f"row {row.number} is already {row.get_decision_display()}")
+    if row.case is None:
+        raise ExchangeError(f"row {row.number} has no proposed case to decide on")
+    now = timezone.now()
+    before = {"decision": row.decision}
+    if decision == ResponseRow.Decision.ACCEPTED:
+        row.outcome = outcome(row.case.status, row.event)
+        row.our_status_before = row.case.status
+        row.save(update_fields=["outcome", "our_status_before"])
+        _apply([row], by, now)
+        _settle(row, now, "linked and accepted")
+    elif decision == ResponseRow.Decision.REJECTED:
+        if not reason.strip():
+            raise ExchangeError("a rejection needs a reason")
+        row.decision, row.reason, row.decided_at, row.decided_by = decision, reason.strip(), now, by
+        row.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
+        _settle(row, now, "link rejected")
+        Discrepancy.objects.create(partner=row.response.partner, response=row.response, row=row, kind=Discrepancy.Kind.HOST_ONLY,
+                                   owner=by, opened_at=now, updated_at=now,
+                                   summary=f"row {row.number}: {row.full_name} ({row.status_word}); link to "
+                                           f"{row.case.reference} rejected; a new case is proposed")
+    elif decision == ResponseRow.Decision.NEED_INFO:
+        row.decision, row.reason, row.decided_at, row.decided_by = decision, reason.strip(), now, by
+        row.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
+        Discrepancy.objects.create(partner=row.response.partner, response=row.response, row=row, case=row.case,
+                                   kind=Discrepancy.Kind.NEED_INFO, owner=by, opened_at=now, updated_at=now,
+                                   summary=f"row {row.number}: {row.full_name} may be {row.case.reference}",
+                                   note=reason.strip())
+    else:
+        raise ExchangeError(f"unknown decision {decision!r}")
+    audit.record_change(by, row, before=before, after={"decision": row.decision, "case": row.case.reference,
+                                                       "reason": row.reason})
+    return row
+
+
+def _settle(row: ResponseRow, now: datetime, note: str) -> None:
+    Discrepancy.objects.filter(row=row, kind=Discrepancy.Kind.NEED_INFO).exclude(state=Discrepancy.State.RESOLVED) \
+        .update(state=Discrepancy.State.RESOLVED, note=note, updated_at=now)
+
+
+@transaction.atomic
+def accept_auto(*, responses: QuerySet[Response] | None = None, by=None) -> int:
+    """Accept every pending auto-proposed link of the open responses, in one go."""
+    responses = responses if responses is not None else Response.objects.filter(is_open=True)
+    rows = list(ResponseRow.objects.select_for_update().filter(
+        response__in=responses, link=ResponseRow.Link.AUTO, decision=ResponseRow.Decision.PENDING)
+        .select_related("response__partner", "case").order_by("response_id", "number"))
+    now = timezone.now()
+    for row in rows:
+        row.our_status_before, row.outcome = row.case.status, outcome(row.case.status, row.event)
+    ResponseRow.objects.bulk_update(rows, ["our_status_before", "outcome"], batch_size=2000)
+    for response_id in sorted({r.response_id for r in rows}):
+        _apply([r for r in rows if r.response_id == response_id], by, now)
+    if rows:
+        audit.record(by, audit.Action.CHANGE, target_type="exchange.responserow", label="accept auto links",
+                     detail=f"{len(rows)} rows accepted")
+    return len(rows)
+
+
+@transaction.atomic
+def update_discrepancy(item: Discrepancy, *, state: str, note: str = "", owner=None, by=None) -> Discrepancy:
+    if state not in Discrepancy.State.values:
+        raise ExchangeError(f"unknown state {state!r}")
+    if state == Discrepancy.State.RESOLVED and not note.strip():
+        raise ExchangeError("resolving a discrepancy needs a note saying how")
+    before = {"state": item.state, "owner": item.owner_id, "note": item.note}
+    item.state, item.updated_at = state, timezone.now()
+    if note.strip():
+        item.note = note.strip()
+    if owner is not None:
+        item.owner = owner
+    item.save()
+    audit.record_change(by, item, before=before, after={"state": item.state, "owner": item.owner_id, "note": item.note})
+    return item
+
+
+@transaction.atomic
+def recheck_request(*, partner: Partner, cases: QuerySet[Case], fmt: str = "xlsx", encoding: str = "utf-8",
+                    by=None) -> ExportedFile:
+    """A request list ("please re-check these") for the cases of the open discrepancies with this partner."""
+    open_items = Discrepancy.objects.filter(partner=partner, state=Discrepancy.State.OPEN, case__isnull=False,
+                                            case__in=cases)
+    ids = set(open_items.values_list("case_id", flat=True))
+    exported = export_request(partner=partner, ask=Ask.RECHECK, cases=Case.objects.filter(pk__in=ids), fmt=fmt,
+                              encoding=encoding, by=by)
+    sent = set(exported.export.cases.values_list("pk", flat=True))
+    now = timezone.now()
+    for item in open_items.filter(case__in=sent):
+        update_discrepancy(item, state=Discrepancy.State.ASKED_AGAIN,
+                           note=f"re-check asked in request {exported.export.pk}", by=by)
+    return exported
