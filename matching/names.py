@@ -81,11 +81,15 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                     continue
                 if fine in _TITLE_KEYS and not optional:
                     continue
+                is_opt = optional
                 if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
-                    toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(True)
+                    is_opt = True
+                if fine in keys and len(set(keys)) >= 2:
+                    # a name repeated after others, as in a bilingual entry "Сингх Харприт (Harpreet
+                    # Singh)": one copy carries the information ("Rahul Rahul" is kept as written)
                     continue
-                toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(optional)
+                toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
 
     add(text, False)
     if relatives and relatives.strip().lower() not in _DASHES:
