@@ -5,7 +5,8 @@
     .venv/bin/python bench/identification_scale.py --host 1000000 --cases 1000000 --splink   # vs Splink
 
 Each measured run happens in a fresh child process so that ru_maxrss is the peak of that run only
-(DuckDB allocates outside Python, so tracemalloc would not see it). Sizes are flags: start small.
+(DuckDB allocates outside Python, so tracemalloc would not see it); a sampler adds the PSS of the
+link workers. Sizes are flags: start small.
 """
 from __future__ import annotations
 
@@ -109,10 +110,50 @@ def generate(n_host: int, n_cases: int, seed: int = 1, present: float = 0.7):
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak memory of this run: the larger of this process's ru_maxrss and the sampled peak of the
+    proportional set size (PSS) of this process plus its worker processes (forked workers share the
+    registry pages, so adding their RSS would count them twice)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(own, _PSS_PEAK[0])
+
+
+_PSS_PEAK = [0.0]
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def _start_memory_sampler(interval: float = 0.5) -> None:
+    import os
+    import threading
+
+    def run():
+        me = os.getpid()
+        while True:
+            total = _pss_kib(me) + sum(_pss_kib(c) for c in _children(me))
+            _PSS_PEAK[0] = max(_PSS_PEAK[0], total / 1024)
+            time.sleep(interval)
+    threading.Thread(target=run, daemon=True).start()
 
 
 def run_batch(n_host, n_cases, *, q):
+    _start_memory_sampler()
     t0 = time.perf_counter()
     cases, host, truth = generate(n_host, n_cases)
     t_gen = time.perf_counter() - t0
@@ -125,6 +166,7 @@ def run_batch(n_host, n_cases, *, q):
 
 
 def run_interactive(n, *, q, queries=1000):
+    _start_memory_sampler()
     cases, host, truth = generate(n, queries, seed=2)
     t0 = time.perf_counter()
     idx = CandidateIndex(host)
@@ -204,6 +246,7 @@ def splink_link(cases, host, keys=False, threshold=0.5):
 
 
 def run_splink(n_host, n_cases, keys=False, *, q):
+    _start_memory_sampler()
     cases, host, truth = generate(n_host, n_cases)
     pred, secs = splink_link(cases, host, keys)
     tp = len(pred & truth)

@@ -288,7 +288,10 @@ def train(index, queries, *, iterations: int = 4, strength: float = 30.0, max_qu
                 ws = [w - sum(wf for gg, _l, wf in parts if gg == g) for w, parts in cands]
                 ps = exclusive_probabilities(ws, n, model.prior)
                 for p, (_w, parts) in zip(ps, cands):
-                    if p < 0.95:   # only pairs the *other* fields already decide
+                    # only pairs that at least two *other* fields already decide: with one other field
+                    # (a names-only list) the model is not identifiable and that field's own errors
+                    # (namesakes) would be learnt as the same person's variation
+                    if p < 0.95 or sum(1 for gg, _l, _wf in parts if gg != g) < 2:
                         continue
                     for gg, lvl, _wf in parts:
                         if gg == g and lvl in counts[g]:
