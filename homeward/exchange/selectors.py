@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
 from homeward.accounts.models import Partner
@@ -53,17 +54,17 @@ def comparison(row: ResponseRow) -> list[FieldPair]:
     passports = [i.value for i in person.identifiers.all() if i.kind == "passport"]
     ours_passport, theirs_passport = (passports[0] if passports else ""), row.passport
     pairs = [
-        FieldPair("name", names, row.full_name, None, reasons.get("name", "") or reasons.get("full_name", "")),
-        FieldPair("date of birth", _dob_display(person.date_of_birth), _dob_display(row.date_of_birth),
+        FieldPair(_("name"), names, row.full_name, None, reasons.get("name", "") or reasons.get("full_name", "")),
+        FieldPair(_("date of birth"), _dob_display(person.date_of_birth), _dob_display(row.date_of_birth),
                   (person.date_of_birth == row.date_of_birth) if person.date_of_birth and row.date_of_birth else None,
                   reasons.get("date_of_birth", "") or reasons.get("dob", "")),
-        FieldPair("passport", crypto.mask(ours_passport) if ours_passport else "",
+        FieldPair(_("passport"), crypto.mask(ours_passport) if ours_passport else "",
                   crypto.mask(theirs_passport) if theirs_passport else "",
                   (ours_passport == theirs_passport) if ours_passport and theirs_passport else None,
                   reasons.get("passport_number", "") or reasons.get("passport", "")),
-        FieldPair("military unit", case.military_unit, row.military_unit,
+        FieldPair(_("military unit"), case.military_unit, row.military_unit,
                   (case.military_unit == row.military_unit) if case.military_unit and row.military_unit else None, ""),
-        FieldPair("status", case.status_label, f"{row.status_word} → {LABELS[Event(row.event)]}",
+        FieldPair(_("status"), case.status_label, f"{row.status_word} → {LABELS[Event(row.event)]}",
                   case.status == row.event, ""),
     ]
     shown = {"name", "full_name", "date_of_birth", "dob", "passport_number", "passport"}

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_response, name="import"),
+    path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("responses/<int:pk>/review/", views.review, name="review"),
+    path("rows/<int:pk>/decide/", views.decide, name="decide"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("discrepancies/<int:pk>/", views.update_discrepancy, name="discrepancy"),
+    path("partners/<str:code>/recheck/", views.recheck, name="recheck"),
+    path("partners/", views.partners, name="partners"),
+]

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from homeward.accounts.models import Office, Partner
+from homeward.registry.lifecycle import LABELS, STATUS_EVENTS, Event
+
+from .models import WORD_EVENTS, Ask, Discrepancy
+
+
+class ExportForm(forms.Form):
+    partner = forms.ModelChoiceField(Partner.objects.order_by("code"), label=_("Partner agency"))
+    ask = forms.ChoiceField(choices=Ask.choices, label=_("What we ask"))
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("any"))] + [
+        (e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS])
+    office = forms.ModelChoiceField(Office.objects.order_by("name"), required=False, label=_("Office"))
+    file_format = forms.ChoiceField(label=_("File"), choices=[
+        ("xlsx", "XLSX"), ("csv-utf-8", _("CSV, UTF-8")), ("csv-cp1251", _("CSV, Windows-1251"))])
+
+
+class ImportForm(forms.Form):
+    partner = forms.ModelChoiceField(Partner.objects.order_by("code"), label=_("Partner agency"))
+    file = forms.FileField(label=_("Response list (XLSX or CSV)"))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accepted", _("accept")), ("rejected", _("reject")),
+                                          ("need_info", _("need more information"))])
+    reason = forms.CharField(required=False, max_length=2000, label=_("Reason"))
+
+
+class DiscrepancyForm(forms.Form):
+    state = forms.ChoiceField(choices=Discrepancy.State.choices, label=_("State"))
+    note = forms.CharField(required=False, max_length=2000, label=_("Note"))
+    take = forms.BooleanField(required=False, label=_("I own this"))
+
+
+class PartnerForm(forms.Form):
+    code = forms.SlugField(max_length=32, label=_("Code"))
+    name = forms.CharField(max_length=300, label=_("Name"))
+    country = forms.CharField(max_length=2, label=_("Country (ISO code)"))
+    language = forms.CharField(max_length=8, initial="ru", label=_("Language"))
+
+
+class ThresholdForm(forms.Form):
+    auto = forms.FloatField(min_value=0, max_value=1, label=_("Auto at or above"))
+    review = forms.FloatField(min_value=0, max_value=1, label=_("Review at or above"))
+
+
+class StatusWordForm(forms.Form):
+    word = forms.CharField(max_length=200, label=_("Their word"))
+    event = forms.ChoiceField(choices=WORD_EVENTS, label=_("Means"))
+    partner = forms.ModelChoiceField(Partner.objects.order_by("code"), required=False, label=_("Only for partner"))
+    note = forms.CharField(max_length=200, required=False, label=_("Note added to the event"))
