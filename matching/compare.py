@@ -152,7 +152,7 @@ def compare_dob(a, b) -> str:
     if not full:
         if ya == yb:
             if ma and mb:
-                return "year_month" if ma == mb else ("same_year" if (da and db) or True else "year")
+                return "year_month" if ma == mb else "same_year"
             return "year"
         return "year_pm1" if abs(ya - yb) == 1 else "different"
     if a == b:
