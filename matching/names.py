@@ -12,11 +12,13 @@ from .phonetic import coarse_key, fine_key, to_latin, token_keys
 _TITLES_LATIN = (
     "shri shree sri sree shrimati srimati shrimti smt sm kumari_title sardar sardarni sard mr mrs ms miss mister "
     "dr doctor prof late lt capt major sgt sepoy havildar naik jawan pvt gospodin gospozha grazhdanin "
-    "grazhdanka tovarishch sahib saheb ji"
+    "grazhdanka tovarishch sahib saheb ji jr"
 )
 _TITLE_KEYS = frozenset(fine_key(t) for t in _TITLES_LATIN.split())
 # Muhammad is written in full, abbreviated (Mohd., Md.) or omitted: one canonical optional token.
-_MUHAMMAD_FINE = re.compile(r"^(?:m[aeiou]h[aeiou]m[aeiou]d|m[ou]hm[aeiou]?d|m[aeiou]?h?d)$")
+_MUHAMMAD_FINE = re.compile(r"^(?:m[aeiou]h[aeiou]m[aeiou]d|m[ou]?hm[aeiou]?d|m[aeiou]?h?d)$")
+# A Russian-style patronymic (Раджиндерович = son of Rajinder) is the father's name: optional.
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna)$")
 _MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
 # "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
 _RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
@@ -82,6 +84,11 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                 if fine in _TITLE_KEYS and not optional:
                     continue
                 is_opt = optional
+                if len(latin) > 7 and _PATRONYMIC.search(latin):
+                    latin = _PATRONYMIC.sub("", latin)
+                    fine = fine_key(latin)
+                    crs = coarse_key(fine)
+                    is_opt = True
                 if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
                     is_opt = True

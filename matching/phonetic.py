@@ -18,6 +18,7 @@ and a weaker agreement level.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from .scripts import CYRILLIC, LATIN, OTHER, detect_script, fold_latin, indic_to_hk
@@ -145,6 +146,10 @@ def cyrillic_to_latin(text: str) -> str:
 
 def to_latin(token: str) -> str:
     """Any-script token -> lowercase Latin letters (before key folding)."""
+    # only letters and combining marks carry a name (anyascii would spell an emoji out as a word)
+    token = "".join(c for c in token if unicodedata.category(c)[0] in "LM")
+    if not token:
+        return ""
     script = detect_script(token)
     if script == LATIN:
         text = fold_latin(token)

@@ -102,3 +102,15 @@ def test_to_cyrillic_round_trips_through_keys(latin):
 ])
 def test_repeated_tokens_count_once(text, expected):
     assert keys(text) == expected
+
+
+@pytest.mark.parametrize("text, expected_keys, expected_optional", [
+    ("Сингх Харприт Раджиндерович", ("sing", "harprit", "rajinder"), (False, False, True)),  # patronymic
+    ("😀 Ram", ("ram",), (False,)),                                   # symbols carry no name
+    ("Ram Kumar Singh, Jr.", ("ram", "kumar", "sing"), (False, False, False)),
+    ("RAM KUMAR S/O SHYAM LAL", ("ram", "kumar", "syam", "lal"), (False, False, True, True)),
+    ("محمد رفيع", ("muhamad", "rpi"), (True, False)),                 # unknown script: anyascii fallback
+])
+def test_odd_inputs(text, expected_keys, expected_optional):
+    n = normalise_name(text)
+    assert (n.keys, n.optional) == (expected_keys, expected_optional)
