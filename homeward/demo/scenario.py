@@ -250,6 +250,9 @@ def seed_demo(stdout=None) -> bool:
             build.steps(case, recorded, kinds, d2 - timedelta(days=3))
 
     _later_developments(build, after)
+    from .ledger_scenario import seed_ledger
+
+    seed_ledger(officer)
     return True
 
 

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export, name="export"),
+    path("brief.pdf", views.brief_pdf, name="brief"),
+    path("statements/", views.statements, name="statements"),
+    path("statements/new/", views.add_statement, name="add_statement"),
+    path("statements/<int:pk>/", views.statement, name="statement"),
+]

@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homeward.access import PERSON_LEVEL, RECORDING, Role, suppression, view_access, visible_cases
+from homeward.audit import services as audit
+from homeward.registry.models import Case
+from homeward.reporting import charts, exports
+
+from . import forms, selectors, services
+from .models import Obligation, Payment
+
+OVERVIEW_ROLES = {Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR}
+TOTAL_COLUMNS = ["group", "currency", "obligations", "cases", "owed", "paid", "balance"]
+
+
+def _scope(user):
+    """Cases whose money an aggregate page may add up: one's own cases, or all of them for analysts."""
+    return Case.objects.all() if user.role == Role.ANALYST else visible_cases(user)
+
+
+def _suppressed(rows: list[dict], user) -> list[dict]:
+    """Analysts never see the sums of fewer than five cases: a small group's total points at a family."""
+    if not suppression.suppresses(user):
+        return rows
+    shown = []
+    for row in rows:
+        if row["cases"] < suppression.SMALL_CELL:
+            row = {**row, **{k: suppression.SUPPRESSED for k in ("obligations", "cases", "owed", "paid", "balance")}}
+        shown.append(row)
+    return shown
+
+
+@view_access(roles=OVERVIEW_ROLES)
+def overview(request):
+    form = forms.AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
+    cases = _scope(request.user)
+    series = selectors.owed_vs_paid(cases, as_of)
+    if suppression.suppresses(request.user):
+        series = {}  # month-by-month sums of a handful of families would identify them
+    context = {
+        "form": form,
+        "by_partner": _suppressed(selectors.totals(cases, "partner", as_of), request.user),
+        "by_origin": _suppressed(selectors.totals(cases, "origin", as_of), request.user),
+        "series": series,
+        "chart": charts.data_uri(charts.owed_and_paid(series)) if series else "",
+        "rates": selectors.recent_rates(),
+        "rate_form": forms.RateForm() if request.user.role in RECORDING else None,
+    }
+    audit.record(request.user, audit.Action.VIEW, target_type="ledger", label="ledger totals",
+                 detail=f"as of {as_of or 'today'}")
+    return render(request, "ledger/overview.html", context)
+
+
+@view_access(roles=OVERVIEW_ROLES)
+def export_totals(request):
+    by = request.GET.get("by", "partner")
+    if by not in ("partner", "origin"):
+        raise Http404("unknown table")
+    form = forms.AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
+    rows = _suppressed(selectors.totals(_scope(request.user), by, as_of), request.user)
+    return exports.table_response(request, f"ledger-by-{by}", TOTAL_COLUMNS, rows, request.GET.get("format", "csv"))
+
+
+def _case(request, reference) -> Case:
+    return get_object_or_404(visible_cases(request.user), reference=reference)
+
+
+def _obligation(request, pk) -> Obligation:
+    return get_object_or_404(Obligation.objects.select_related("case").filter(case__in=visible_cases(request.user)),
+                             pk=pk)
+
+
+@view_access(roles=PERSON_LEVEL)
+def case_ledger(request, reference):
+    case = _case(request, reference)
+    form = forms.AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
+    ledger = selectors.case_ledger(case, as_of)
+    audit.record_reads(request.user, [case], detail="ledger")
+    can_record = request.user.role in RECORDING
+    return render(request, "ledger/case.html", {
+        "case": case, "form": form, "as_of": as_of, **ledger, "can_record": can_record,
+        "obligation_form": forms.ObligationForm(prefix="obligation") if can_record else None,
+        "contract_form": forms.ContractForm(prefix="contract") if can_record else None,
+        "payment_form": forms.PaymentForm(prefix="payment") if can_record else None,
+        "state_form": forms.StateForm(prefix="state") if can_record else None,
+        "reversal_form": forms.ReversalForm(prefix="reversal") if can_record else None,
+    })
+
+
+def _report(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        messages.error(request, f"{label}: {' '.join(errors)}")
+
+
+def _save(request, form, write, reference):
+    """Run a ledger service on a valid form; either way, back to the case's ledger with what happened."""
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            write(form.cleaned_data)
+        except services.LedgerError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Recorded."))
+    return redirect("ledger:case", reference=reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def add_contract(request, reference):
+    case = _case(request, reference)
+    return _save(request, forms.ContractForm(request.POST, prefix="contract"), lambda data: services.record_contract(
+        case=case, recorded_by=request.user, **data), case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def add_obligation(request, reference):
+    case = _case(request, reference)
+    return _save(request, forms.ObligationForm(request.POST, prefix="obligation"),
+                 lambda data: services.add_obligation(case=case, recorded_by=request.user, **data), case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def add_payment(request, pk):
+    obligation = _obligation(request, pk)
+    return _save(request, forms.PaymentForm(request.POST, prefix="payment"),
+                 lambda data: services.record_payment(obligation=obligation, recorded_by=request.user, **data),
+                 obligation.case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def change_state(request, pk):
+    obligation = _obligation(request, pk)
+    return _save(request, forms.StateForm(request.POST, prefix="state"),
+                 lambda data: services.change_state(obligation=obligation, recorded_by=request.user, **data),
+                 obligation.case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def reverse_payment(request, pk):
+    payment = get_object_or_404(
+        Payment.objects.select_related("obligation__case").filter(obligation__case__in=visible_cases(request.user)),
+        pk=pk)
+    return _save(request, forms.ReversalForm(request.POST, prefix="reversal"),
+                 lambda data: services.reverse_payment(payment=payment, recorded_by=request.user, **data),
+                 payment.obligation.case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def add_rate(request):
+    form = forms.RateForm(request.POST)
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            services.record_rate(recorded_by=request.user, **form.cleaned_data)
+        except services.LedgerError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Rate recorded."))
+    return redirect("ledger:overview")
+
+
+def case_panel(request, case):
+    """The ledger summary on the case page, for those who see the case's person-level data."""
+    if request.user.role not in PERSON_LEVEL:
+        return None
+    return {"case": case, **selectors.case_ledger(case)}

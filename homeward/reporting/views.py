@@ -1,0 +1,202 @@
+from collections import Counter
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
+from homeward.audit import services as audit
+from homeward.ledger import selectors as ledger
+from homeward.registry.models import Case
+
+from . import brief, charts, selectors, services
+from .forms import BY_CHOICES, DashboardForm, StatementForm
+from .models import PublishedStatement
+from .selectors import COLUMNS, end_of_day
+
+FIGURES_ROLES = {Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR}
+
+
+def _chartable(rows: dict[str, dict], user) -> dict[str, dict]:
+    """What an analyst's chart may draw: small cells are left out, as in the tables."""
+    if not suppression.suppresses(user):
+        return rows
+    return {key: {b: (v if v >= suppression.SMALL_CELL else 0) for b, v in row.items()}
+            for key, row in rows.items() if row["known"] >= suppression.SMALL_CELL}
+
+
+def _query(request):
+    """The dashboard's question from the URL; an officer's figures stay within his own origin country."""
+    form = DashboardForm(request.GET or {"on": date.today().isoformat()})
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    origin = figures_origin(request.user) or data["origin"].upper() or None
+    return form, {"on": data["on"], "known_at": end_of_day(data["known_at"]), "origin": origin,
+                  "by": data["by"] or "agent"}
+
+
+def _tables(request, query) -> tuple[selectors.Dashboard, dict]:
+    """Every table the dashboard shows, suppressed for analysts, keyed by its export name."""
+    user = request.user
+    board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
+    tables = {
+        "figures": [{"view": "as known on " + query["known_at"].date().isoformat(), **board.then.counts}]
+        if board.then else [],
+        "state": board.now.breakdown("home_state"),
+        "origin": board.now.breakdown("origin_country"),
+        query["by"]: selectors.breakdown(board.now, query["by"]),
+        "series": {p.day.isoformat(): p.counts for p in board.series},
+    }
+    tables["figures"] = tables["figures"] + [{"view": "as corrected since" if board.then else "as known today",
+                                              **board.now.counts}]
+    tables["figures"] = [{"view": row["view"], **suppression.counts({c: row[c] for c in COLUMNS}, user)}
+                         for row in tables["figures"]]
+    for name in ("state", "origin", query["by"], "series"):
+        tables[name] = suppression.table(tables[name], user)
+    return board, tables
+
+
+@view_access(roles=FIGURES_ROLES)
+def dashboard(request):
+    form, query = _query(request)
+    context = {"form": form}
+    if query is None:
+        return render(request, "reporting/dashboard.html", context)
+    user = request.user
+    board, tables = _tables(request, query)
+    person_level = user.role in PERSON_LEVEL
+    series_counts = _chartable({p.day.isoformat(): p.counts for p in board.series}, user)
+    money = ledger.owed_vs_paid(Case.objects.all() if user.role == Role.ANALYST else visible_cases(user), query["on"])
+    if suppression.suppresses(user):
+        money = {}
+    context.update(
+        query=query, figures=tables["figures"], by_state=tables["state"], by_origin=tables["origin"],
+        by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], series=tables["series"],
+        series_chart=charts.data_uri(charts.buckets_over_time(
+            [(date.fromisoformat(d), c) for d, c in series_counts.items()])) if board.series else "",
+        state_chart=charts.data_uri(charts.bars_by_group(_chartable(board.now.breakdown("home_state"), user)))
+        if board.now.cases else "",
+        money=money, money_chart=charts.data_uri(charts.owed_and_paid(money)) if money else "",
+        changes=board.changes if person_level else [],
+        change_reasons=suppression.counts(Counter(c.why for c in board.changes), user),
+        sentence_counts=tables["figures"][0], person_level=person_level, suppressed=suppression.suppresses(user),
+        export_query=request.GET.urlencode(),
+    )
+    audit.record(user, audit.Action.VIEW, target_type="figures", label=f"dashboard on {query['on']}",
+                 detail=f"known at {query['known_at'] or 'now'}, origin {query['origin'] or 'all'}, by {query['by']}")
+    return render(request, "reporting/dashboard.html", context)
+
+
+@view_access(roles=FIGURES_ROLES)
+def export(request):
+    """Any dashboard table as CSV or XLSX; the same suppression as on the page, and on the audit trail."""
+    from . import exports
+
+    form, query = _query(request)
+    if query is None:
+        raise Http404("bad query")
+    name = request.GET.get("table", "figures")
+    board, tables = _tables(request, query)
+    if name == "changes":
+        if request.user.role not in PERSON_LEVEL:
+            raise Http404("unknown table")
+        rows = [{"case": c.reference, "then": c.then, "now": c.now, "why": c.why} for c in board.changes]
+        return exports.table_response(request, "changes", ["case", "then", "now", "why"], rows,
+                                      request.GET.get("format", "csv"))
+    if name not in tables:
+        raise Http404("unknown table")
+    if name == "figures":
+        return exports.table_response(request, "figures", ["view", *COLUMNS], tables[name],
+                                      request.GET.get("format", "csv"))
+    key = {"series": "month end", "state": "home state", "origin": "origin"}.get(name, name)
+    rows = [{key: group, **row} for group, row in tables[name].items()]
+    return exports.table_response(request, f"figures-by-{name}", [key, *COLUMNS], rows, request.GET.get("format", "csv"))
+
+
+@view_access(roles=FIGURES_ROLES)
+def brief_pdf(request):
+    form, query = _query(request)
+    if query is None:
+        raise Http404("bad query")
+    board, tables = _tables(request, query)
+    user = request.user
+    content = brief.BriefContent(
+        title=request.GET.get("title") or "Nationals recruited into a foreign army: figures",
+        on=query["on"], known_at=query["known_at"], origin=query["origin"],
+        now=tables["figures"][-1], then=tables["figures"][0] if board.then else None,
+        series=[selectors.SeriesPoint(date.fromisoformat(d), c)
+                for d, c in _chartable({p.day.isoformat(): p.counts for p in board.series}, user).items()]
+        if not suppression.suppresses(user) else [],
+        by_state=_chartable(board.now.breakdown("home_state"), user),
+        breakdowns=[("By home state", tables["state"]), ("By origin country", tables["origin"]),
+                    (f"By {dict(BY_CHOICES)[query['by']]}", tables[query["by"]])],
+        reasons=suppression.counts(Counter(c.why for c in board.changes), user),
+        notes=request.GET.get("notes", ""), prepared_by=user.get_username(),
+    )
+    pdf = brief.render(content)
+    audit.record(user, audit.Action.EXPORT, target_type="figures", label=f"brief on {query['on']}.pdf",
+                 detail=request.GET.urlencode()[:500])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="homeward-brief-{query["on"]}.pdf"'
+    return response
+
+
+def _statements(user):
+    statements = PublishedStatement.objects.all()
+    origin = figures_origin(user)
+    return statements.filter(origin_country__in=[origin, ""]) if origin else statements
+
+
+@view_access(roles=FIGURES_ROLES)
+def statements(request):
+    rows = [(s, selectors.sum_warning(s)) for s in _statements(request.user)]
+    return render(request, "reporting/statements.html", {
+        "rows": rows, "form": StatementForm() if request.user.role in RECORDING else None})
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def add_statement(request):
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reporting/statements.html", {
+            "rows": [(s, selectors.sum_warning(s)) for s in _statements(request.user)], "form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        statement = services.record_statement(
+            published_on=data["published_on"], figures_on=data["figures_on"], forum=data["forum"], text=data["text"],
+            origin_country=data["origin_country"], source_url=data["source_url"],
+            numbers={n: data[n] for n in services.NUMBERS},
+            remaining_includes_missing=data["remaining_includes_missing"],
+            remaining_includes_prisoner=data["remaining_includes_prisoner"], recorded_by=request.user)
+    except services.ReportingError as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:statements")
+    return redirect("reporting:statement", pk=statement.pk)
+
+
+@view_access(roles=FIGURES_ROLES)
+def statement(request, pk):
+    item = get_object_or_404(_statements(request.user), pk=pk)
+    check = selectors.check_statement(item)
+    user = request.user
+    person_level = user.role in PERSON_LEVEL
+    changes, hidden = [], 0
+    if person_level:
+        visible = set(visible_cases(user).filter(reference__in=[c.reference for c in check.changes])
+                      .values_list("reference", flat=True))
+        changes = [c for c in check.changes if c.reference in visible]
+        hidden = len(check.changes) - len(changes)
+        audit.record_reads(user, Case.objects.filter(reference__in=visible), detail=f"statement {item.pk}")
+    audit.record(user, audit.Action.VIEW, item)
+    return render(request, "reporting/statement.html", {
+        "statement": item, "check": check, "changes": changes, "hidden": hidden, "person_level": person_level,
+        "reasons": suppression.counts(check.reasons, user),
+        "lines": [{"figure": line.figure, "stated": line.stated, "then": suppression.cell(line.then, user),
+                   "now": suppression.cell(line.now, user), "stated_differs": line.stated_differs,
+                   "corrected_differs": line.corrected_differs} for line in check.lines],
+    })
