@@ -1,0 +1,125 @@
+"""Possible existing cases for a person being reported: the identification engine over the registry.
+
+The index lives in the process and is brought up to date before each query: new cases are added to
+it; anything else that changes whom it should hold (names added to old persons, merges) rebuilds it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from matching import CandidateIndex, Record
+
+from homeward.registry.lifecycle import Event
+from homeward.registry.models import Case, CaseEvent, PersonIdentifier, PersonName
+
+# Above ATTACH an upload row is taken to be that case; between REVIEW and ATTACH an officer decides.
+ATTACH = 0.9
+REVIEW = 0.5
+SHOWN = 0.1
+
+
+@dataclass(frozen=True)
+class Match:
+    case_id: int
+    reference: str
+    probability: float
+    explanation: dict
+
+
+def _signature() -> tuple:
+    return (
+        Case.objects.aggregate(m=Max("id"))["m"] or 0,
+        PersonName.objects.aggregate(m=Max("id"))["m"] or 0,
+        PersonIdentifier.objects.aggregate(m=Max("id"))["m"] or 0,
+        CaseEvent.objects.filter(kind__in=[Event.MERGED, Event.UNMERGED]).aggregate(m=Max("id"))["m"] or 0,
+    )
+
+
+def records_for(cases) -> list[Record]:
+    """One record per name a case's person is known by (in any script), ids 'case:name:reference'."""
+    cases = list(cases.exclude(status=Event.MERGED).values_list("pk", "person_id", "person__date_of_birth",
+                                                               "person__home_state", "person__home_district",
+                                                               "person__sex", "reference"))
+    person_ids = [c[1] for c in cases]
+    names, passports, phones = defaultdict(list), {}, {}
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start:start + 5000]
+        for person_id, name_id, full_name in PersonName.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "id", "full_name"):
+            names[person_id].append((name_id, full_name))
+        for identifier in PersonIdentifier.objects.filter(person_id__in=chunk).exclude(
+                kind=PersonIdentifier.Kind.NATIONAL_ID):
+            target = passports if identifier.kind == PersonIdentifier.Kind.PASSPORT else phones
+            target.setdefault(identifier.person_id, identifier.value)
+    records = []
+    for case_id, person_id, dob, state, district, sex, reference in cases:
+        for name_id, full_name in names[person_id]:
+            records.append(Record(id=f"{case_id}:{name_id}:{reference}", full_name=full_name, date_of_birth=dob,
+                                  passport_number=passports.get(person_id, ""), phone=phones.get(person_id, ""),
+                                  home_state=state, home_district=district, sex=sex))
+    return records
+
+
+class RegistryIndex:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._index: CandidateIndex | None = None
+        self._signature: tuple = ()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._index, self._signature = None, ()
+
+    def current(self) -> CandidateIndex:
+        with self._lock:
+            signature = _signature()
+            if self._index is not None and signature != self._signature:
+                old = self._signature
+                # Only new cases (with their own new names) since the last look: add them.
+                only_new_cases = signature[3] == old[3] and not PersonName.objects.filter(
+                    id__gt=old[1], person__cases__id__lte=old[0]).exists() and not PersonIdentifier.objects.filter(
+                    id__gt=old[2], person__cases__id__lte=old[0]).exists()
+                if only_new_cases:
+                    for record in records_for(Case.objects.filter(id__gt=old[0])):
+                        self._index.add(record)
+                else:
+                    self._index = None
+            if self._index is None:
+                self._index = CandidateIndex(records_for(Case.objects.all()))
+            self._signature = signature
+            return self._index
+
+
+REGISTRY = RegistryIndex()
+
+
+def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: CandidateIndex | None = None,
+         allowed: set[int] | None = None) -> list[Match]:
+    """Existing cases that may be this person, best first; `allowed` limits them to these case ids.
+
+    The engine's probabilities are exclusive over its candidates, so the records of one case (one
+    per name) add up to that case's probability.
+    """
+    index = index or REGISTRY.current()
+    by_case: dict[int, float] = defaultdict(float)
+    best: dict[int, tuple[float, str, dict]] = {}
+    for candidate in index.candidates(record, limit=50, threshold=0.01):
+        case_id, _name_id, reference = candidate.id.split(":", 2)
+        case_id = int(case_id)
+        by_case[case_id] += candidate.match_probability
+        if candidate.match_probability > best.get(case_id, (0.0, "", {}))[0]:
+            best[case_id] = (candidate.match_probability, reference, candidate.explanation)
+    ranked = sorted(((p, c) for c, p in by_case.items() if p >= threshold and (allowed is None or c in allowed)),
+                    reverse=True)
+    return [Match(c, best[c][1], min(p, 1.0), best[c][2]) for p, c in ranked[:limit]]
+
+
+def record_of(*, full_name: str, date_of_birth: str = "", passport_number: str = "", phone: str = "",
+              home_state: str = "", home_district: str = "", sex: str = "") -> Record:
+    return Record(id="query", full_name=full_name, date_of_birth=date_of_birth, passport_number=passport_number,
+                  phone=phone, home_state=home_state, home_district=home_district, sex=sex)

@@ -1,0 +1,285 @@
+"""Intake writes: family reports, officers' cases and reports, recruiting agents, duplicate reviews."""
+
+from __future__ import annotations
+
+import functools
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.audit import services as audit
+from homeward.registry import merging, names, services as registry
+from homeward.registry.models import Case, CaseAgent, RecruitingAgent, Report
+from tabular import PartialDate
+
+from . import duplicates
+from .models import Attempt, FamilyAccess, ReviewItem
+from .notify import Message, notifier
+
+FAMILY = "family web form"
+PASSCODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+SUBMISSIONS_PER_ADDRESS = 5  # per hour
+WRONG_PER_REFERENCE = 5  # per 15 minutes
+WRONG_PER_ADDRESS = 20
+WINDOW = timedelta(minutes=15)
+
+
+class IntakeError(ValueError):
+    """A request intake refuses, with a message fit to show the person who made it."""
+
+
+class Throttled(IntakeError):
+    pass
+
+
+@dataclass
+class AgentInput:
+    name: str = ""
+    phone: str = ""
+    agency: str = ""
+    city: str = ""
+    promised: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.name.strip(), self.phone.strip(), self.agency.strip()))
+
+
+@dataclass
+class Entry:
+    """One report about a person, as a family or an officer gives it."""
+
+    person: registry.PersonInput
+    report: registry.ReportInput
+    origin_country: str
+    host_country: str = ""
+    left_home_on: PartialDate | None = None
+    last_contact: str = ""
+    agent: AgentInput = field(default_factory=AgentInput)
+    office: object = None
+
+    def record(self):
+        full_name = self.person.names[0].resolved_full_name() if self.person.names else ""
+        return duplicates.record_of(full_name=full_name, date_of_birth=self.person.date_of_birth.iso
+                                    if self.person.date_of_birth else "", passport_number=self.person.passport_number,
+                                    phone=self.person.phone, home_state=self.person.home_state,
+                                    home_district=self.person.home_district, sex=self.person.sex)
+
+
+def host_country() -> str:
+    return getattr(settings, "HOMEWARD_HOST_COUNTRY", "RU")
+
+
+# ----------------------------------------------------------------------------- throttling
+
+
+def _count(kind: str, key: str, since) -> int:
+    return Attempt.objects.filter(kind=kind, key=key, at__gte=since).count()
+
+
+def _note_attempt(kind: str, *keys: str) -> None:
+    now = timezone.now()
+    Attempt.objects.bulk_create([Attempt(kind=kind, key=key[:100], at=now) for key in keys])
+
+
+def _check_submission_rate(client: str) -> None:
+    if _count(Attempt.Kind.SUBMISSION, f"ip:{client}", timezone.now() - timedelta(hours=1)) >= SUBMISSIONS_PER_ADDRESS:
+        raise Throttled(_("Too many reports have been sent from this connection in the last hour. "
+                          "Please try again later, or call the helpline."))
+
+
+def _check_passcode_rate(reference: str, client: str) -> None:
+    since = timezone.now() - WINDOW
+    if (_count(Attempt.Kind.WRONG_PASSCODE, f"ref:{reference}", since) >= WRONG_PER_REFERENCE
+            or _count(Attempt.Kind.WRONG_PASSCODE, f"ip:{client}", since) >= WRONG_PER_ADDRESS):
+        raise Throttled(_("Too many wrong passcodes. For your family's safety, please wait 15 minutes "
+                          "before trying again."))
+
+
+# ----------------------------------------------------------------------------- passcodes
+
+
+def new_passcode() -> str:
+    code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(12))
+    return "-".join(code[i:i + 4] for i in range(0, 12, 4))
+
+
+def _normal_passcode(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def _grant_family_access(case: Case) -> str:
+    passcode = new_passcode()
+    FamilyAccess.objects.create(case=case, passcode_hash=make_password(_normal_passcode(passcode)))
+    return passcode
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return make_password(secrets.token_hex(8))
+
+
+def open_family_case(reference: str, passcode: str, client: str) -> Case:
+    """The case a reference and passcode open, or IntakeError; wrong passcodes are counted and throttled."""
+    reference = " ".join(reference.split()).upper()[:32]
+    _check_passcode_rate(reference, client)
+    hashes = FamilyAccess.objects.filter(case__reference=reference).values_list("passcode_hash", "case_id")
+    for passcode_hash, case_id in hashes:
+        if check_password(_normal_passcode(passcode), passcode_hash):
+            case = Case.objects.get(pk=case_id)
+            audit.record(None, audit.Action.VIEW, case, actor_label=FAMILY, detail="family status page")
+            return case
+    if not hashes:
+        # Same cost and same answer as a wrong passcode: the page must not tell which references exist.
+        check_password(_normal_passcode(passcode), _dummy_hash())
+    _note_attempt(Attempt.Kind.WRONG_PASSCODE, f"ref:{reference}", f"ip:{client}")
+    raise IntakeError(_("That reference and passcode do not match. Check both and try again."))
+
+
+# ----------------------------------------------------------------------------- agents
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)[-10:]
+
+
+def link_agent(case: Case, agent: AgentInput, *, report: Report | None, by=None) -> RecruitingAgent | None:
+    """Keep the recruiter a report names as his own record (the same phone is the same agent)."""
+    if not agent:
+        return None
+    name, agency, city = (" ".join(names.clean(v).split()) for v in (agent.name, agent.agency, agent.city))
+    phone = " ".join(agent.phone.split())
+    found = None
+    if _digits(phone):
+        found = next((a for a in RecruitingAgent.objects.exclude(phone="") if _digits(a.phone) == _digits(phone)), None)
+    if found is None and name:
+        found = RecruitingAgent.objects.filter(name__iexact=name, agency__iexact=agency, city__iexact=city).first()
+    if found is None:
+        found = RecruitingAgent.objects.create(name=name, phone=phone, agency=agency, city=city)
+        audit.record_change(by, found, action=audit.Action.CREATE, actor_label="" if by else FAMILY,
+                            after={"name": name, "phone": phone, "agency": agency, "city": city})
+    link, created = CaseAgent.objects.get_or_create(case=case, agent=found, defaults={
+        "report": report, "promised": " ".join(agent.promised.split())[:300]})
+    if created:
+        audit.record_change(by, case, actor_label="" if by else FAMILY,
+                            after={"recruiting_agent": found.pk, "promised": link.promised})
+    return found
+
+
+def _agent_text(agent: AgentInput) -> str:
+    return " · ".join(p for p in (agent.name, agent.phone, agent.agency, agent.city) if p.strip())
+
+
+# ----------------------------------------------------------------------------- cases and reports
+
+
+def _original_text(entry: Entry) -> str:
+    parts = [entry.report.original_text.strip()]
+    if entry.last_contact.strip():
+        parts.insert(0, f"Last contact: {entry.last_contact.strip()}")
+    return "\n".join(p for p in parts if p)
+
+
+def _create(entry: Entry, *, by, reported_on: date) -> tuple[Case, Report]:
+    report = entry.report
+    report.original_text = _original_text(entry)
+    case = registry.create_case(
+        person=entry.person, origin_country=entry.origin_country, host_country=entry.host_country or host_country(),
+        reported_on=PartialDate(reported_on.year, reported_on.month, reported_on.day), recorded_by=by,
+        office=entry.office, report=report,
+        recruitment=registry.RecruitmentInput(left_home_on=entry.left_home_on, promised_job=entry.agent.promised,
+                                              recruiting_agent_as_told=_agent_text(entry.agent)),
+    )
+    report_row = case.reports.get()
+    link_agent(case, entry.agent, report=report_row, by=by)
+    return case, report_row
+
+
+@transaction.atomic
+def open_case(entry: Entry, *, by) -> Case:
+    """An officer opens a new case (after seeing the possible existing ones)."""
+    case, _report = _create(entry, by=by, reported_on=entry.report.received_on)
+    return case
+
+
+@transaction.atomic
+def add_to_case(case: Case, entry: Entry, *, by=None) -> Report:
+    """A new report on an existing case; names not yet known for the person are added to it."""
+    entry.report.original_text = _original_text(entry)
+    report = registry.add_report(case=case, report=entry.report, recorded_by=by)
+    known = {n.casefold() for n in case.person.names.values_list("full_name", flat=True)}
+    new_names = [n for n in entry.person.names if n.resolved_full_name() and n.resolved_full_name().casefold() not in known]
+    registry.add_names(case.person, new_names, recorded_by=by)
+    link_agent(case, entry.agent, report=report, by=by)
+    return report
+
+
+@dataclass
+class Receipt:
+    case: Case
+    passcode: str
+    review: ReviewItem | None
+
+
+@transaction.atomic
+def submit_family_report(entry: Entry, *, client: str, email: str = "") -> Receipt:
+    """A family's report: a case with its own reference and passcode; a probable duplicate waits for an officer."""
+    _check_submission_rate(client)
+    _note_attempt(Attempt.Kind.SUBMISSION, f"ip:{client}")
+    matches = duplicates.find(entry.record(), limit=1, threshold=duplicates.REVIEW)
+    case, _report = _create(entry, by=None, reported_on=timezone.now().date())
+    passcode = _grant_family_access(case)
+    review = None
+    if matches:
+        review = queue_review(case, matches[0], origin=FAMILY)
+    audit.record(None, audit.Action.CREATE, case, actor_label=FAMILY, detail="family report submitted")
+    contact_phone = entry.report.contact
+    transaction.on_commit(lambda: notifier().send(Message(
+        email=email, phone=contact_phone, subject=_("Your Homeward case reference"),
+        body=_("Case reference: %(reference)s\nPasscode: %(passcode)s\nKeep the passcode secret: with the "
+               "reference it opens the case's status page.") % {"reference": case.reference, "passcode": passcode},
+    )))
+    return Receipt(case, passcode, review)
+
+
+@transaction.atomic
+def add_family_information(case: Case, *, text: str, reporter_name: str, relation: str, contact: str,
+                           consent_to_share: bool) -> Report:
+    report = registry.add_report(case=case, report=registry.ReportInput(
+        source_type=Report.SourceType.FAMILY, received_on=timezone.now().date(), reporter_name=reporter_name,
+        relation=relation, contact=contact, channel=Report.Channel.WEB_FORM, original_text=text,
+        consent_to_share=consent_to_share))
+    audit.record(None, audit.Action.CREATE, report, actor_label=FAMILY, detail=f"information added to {case.reference}")
+    return report
+
+
+# ----------------------------------------------------------------------------- duplicate reviews
+
+
+def queue_review(case: Case, match: duplicates.Match, *, origin: str, by=None) -> ReviewItem:
+    item = ReviewItem.objects.create(case=case, candidate_id=match.case_id, probability=match.probability,
+                                     explanation=match.explanation, origin=origin, created_at=timezone.now())
+    audit.record_change(by, item, action=audit.Action.CREATE, actor_label="" if by else origin, after={
+        "case": case.reference, "candidate": match.reference, "probability": round(match.probability, 4)})
+    return item
+
+
+@transaction.atomic
+def decide_review(item: ReviewItem, *, same_person: bool, by, note: str) -> ReviewItem:
+    """An officer's decision: the same man (the newer case is merged into the older) or different people."""
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    if item.state != ReviewItem.State.OPEN:
+        raise IntakeError(_("This possible duplicate was already decided."))
+    if same_person:
+        merging.merge_cases(item.candidate, item.case, by, note or "same person (duplicate review)")
+    item.state = ReviewItem.State.MERGED if same_person else ReviewItem.State.DISTINCT
+    item.decided_at, item.decided_by = timezone.now(), by
+    item.save(update_fields=["state", "decided_at", "decided_by"])
+    audit.record_change(by, item, after={"state": item.state, "note": note})
+    return item

@@ -1,0 +1,278 @@
+"""Registers uploaded in the web UI: stored, previewed row by row, then committed all at once.
+
+The file stays in DATA_DIR/uploads between preview and commit, with one JSON line per row giving
+that row's outcome; both are streamed, so a 200k-row file never sits in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.audit import services as audit
+from homeward.registry import services as registry
+from homeward.registry.importing import CASES, _RowReader, _sex
+from homeward.registry.models import Case, ImportBatch, Report
+from tabular import CellError, PartialDate, TableError, open_table, write_xlsx
+
+from . import duplicates
+from .models import ReviewItem, Upload
+from .services import IntakeError, queue_review
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+NEW, ATTACH, REVIEW, PRESENT, ERROR = "new", "attach", "review", "present", "error"
+OUTCOMES = (NEW, ATTACH, REVIEW, PRESENT, ERROR)
+# A cell a spreadsheet would run: '=cmd|...', '@SUM(...)', '+cmd', '-2+3' (but not '+91 98…' or a lone '-').
+_FORMULA = re.compile(r"^\s*(=|@|[+\-]\s*[^\d\s])")
+_MARKUP = re.compile(r"[<>]")
+NAME_FIELDS = ("full_name", "given_name", "family_name", "patronymic")
+
+
+def upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _outcomes_path(upload: Upload) -> Path:
+    return upload_dir() / f"{upload.pk}.outcomes.jsonl"
+
+
+def _file_path(upload: Upload) -> Path:
+    return upload_dir() / upload.stored_as
+
+
+def already_imported(digest: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(kind=CASES, file_sha256=digest).first()
+
+
+def store(chunks, file_name: str, *, by, origin: str, host: str) -> Upload:
+    """Write the uploaded bytes to DATA_DIR/uploads (refusing more than MAX_BYTES) and preview them."""
+    digest = hashlib.sha256()
+    size = 0
+    temporary = upload_dir() / f".incoming-{timezone.now():%Y%m%d%H%M%S%f}"
+    try:
+        with temporary.open("wb") as handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise IntakeError(f"{file_name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into parts")
+                digest.update(chunk)
+                handle.write(chunk)
+        stored_as = f"{digest.hexdigest()}{Path(file_name).suffix.lower()[:8]}"
+        temporary.replace(upload_dir() / stored_as)
+    finally:
+        temporary.unlink(missing_ok=True)
+    upload = Upload.objects.create(file_name=Path(file_name).name[:300], file_sha256=digest.hexdigest(),
+                                   stored_as=stored_as, uploaded_by=by, uploaded_at=timezone.now(),
+                                   origin_country=origin.upper(), host_country=host.upper())
+    audit.record_change(by, upload, action=audit.Action.CREATE, after={"file": upload.file_name, "bytes": size,
+                                                                       "sha256": upload.file_sha256})
+    preview(upload, user=by)
+    return upload
+
+
+@dataclass
+class Planned:
+    number: int
+    fields: dict
+    reference: str
+    errors: list[CellError]
+
+
+def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
+    missing = []
+    if "full_name" not in table.fields and not {"given_name", "family_name"} & set(table.fields):
+        missing.append("full_name (or given_name and family_name)")
+    if missing:
+        raise TableError(f"{upload.file_name} has no column for {', '.join(missing)}; columns found: "
+                         f"{', '.join(table.headers)}")
+    seen_references: dict[str, int] = {}
+    count = 0
+    for row in table:
+        count += 1
+        if count > MAX_ROWS:
+            raise TableError(f"{upload.file_name} has more than {MAX_ROWS} rows; split it into parts")
+        errors: list[CellError] = []
+        read = _RowReader(table, row, errors)
+        for header, value in row.raw.items():
+            if _FORMULA.match(value):
+                errors.append(CellError(row.number, header, None, "looks like a spreadsheet formula; "
+                                        "type the value itself, not a formula"))
+        for name_field in NAME_FIELDS:
+            if _MARKUP.search(row.values.get(name_field, "")):
+                read.fail(name_field, "contains < or >, which no name has")
+        reference = read.text("reference", max_length=32)
+        if reference and reference in seen_references:
+            read.fail("reference", f"{reference} already appears in row {seen_references[reference]}")
+        seen_references.setdefault(reference, row.number)
+        name = registry.NameInput(
+            full_name=read.text("full_name"), given_name=read.text("given_name", max_length=150),
+            family_name=read.text("family_name", max_length=150), patronymic=read.text("patronymic", max_length=150),
+            source=f"uploaded in {upload.file_name}")
+        if not name.resolved_full_name():
+            read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
+        person = registry.PersonInput(
+            names=[name], sex=_sex(read), date_of_birth=read.partial_date("date_of_birth"),
+            home_state=read.text("home_state", max_length=100), home_district=read.text("home_district", max_length=100),
+            home_village=read.text("home_village", max_length=100),
+            passport_number=read.text("passport_number", max_length=64), phone=read.text("phone", max_length=64))
+        reported_on = read.partial_date("reported_on")
+        if reported_on and reported_on.first_day > timezone.now().date():
+            read.fail("reported_on", f"{reported_on.iso} is in the future")
+        fields = dict(person=person, origin_country=read.country("origin", upload.origin_country),
+                      host_country=read.country("host", upload.host_country),
+                      reported_on=reported_on or PartialDate.from_iso(upload.uploaded_at.date().isoformat()),
+                      military_unit=read.text("military_unit", max_length=100), note=read.text("note", max_length=5000))
+        yield Planned(row.number, fields, reference, errors)
+    if count == 0:
+        raise TableError(f"{upload.file_name} has a header but no rows")
+
+
+def _record(person: registry.PersonInput):
+    return duplicates.record_of(
+        full_name=person.names[0].resolved_full_name(),
+        date_of_birth=person.date_of_birth.iso if person.date_of_birth else "", passport_number=person.passport_number,
+        phone=person.phone, home_state=person.home_state, home_district=person.home_district, sex=person.sex)
+
+
+def preview(upload: Upload, *, user) -> Upload:
+    """Decide every row's outcome and write them down; nothing in the registry changes."""
+    from homeward.access import visible_cases
+
+    counts = dict.fromkeys(OUTCOMES, 0)
+    upload.problem = ""
+    allowed = set(visible_cases(user).values_list("pk", flat=True))
+    index = duplicates.REGISTRY.current()
+    existing_references = set()
+    rows = 0
+    try:
+        with open_table(_file_path(upload)) as table, _outcomes_path(upload).open("w", encoding="utf-8") as out:
+            for planned in _planned_rows(upload, table):
+                rows += 1
+                outcome = {"row": planned.number, "name": planned.fields["person"].names[0].resolved_full_name()[:300]}
+                if planned.errors:
+                    outcome |= {"outcome": ERROR, "errors": [[e.column, e.reason] for e in planned.errors]}
+                elif planned.reference and Case.objects.filter(reference=planned.reference).exists():
+                    existing_references.add(planned.reference)
+                    outcome |= {"outcome": PRESENT, "case": planned.reference}
+                else:
+                    matches = duplicates.find(_record(planned.fields["person"]), limit=1,
+                                              threshold=duplicates.REVIEW, index=index, allowed=allowed)
+                    if not matches:
+                        outcome["outcome"] = NEW
+                    else:
+                        match = matches[0]
+                        outcome |= {"outcome": ATTACH if match.probability >= duplicates.ATTACH else REVIEW,
+                                    "case": match.reference, "case_id": match.case_id,
+                                    "probability": round(match.probability, 4), "explanation": match.explanation}
+                counts[outcome["outcome"]] += 1
+                out.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+    except TableError as exc:
+        upload.problem = str(exc)
+    except (OSError, UnicodeError, ValueError) as exc:
+        upload.problem = f"{upload.file_name} cannot be read: {exc}"
+    upload.rows, upload.counts = rows, counts
+    upload.save(update_fields=["rows", "counts", "problem"])
+    return upload
+
+
+def outcomes(upload: Upload, *, start: int = 0, stop: int | None = None) -> list[dict]:
+    path = _outcomes_path(upload)
+    if upload.problem or not path.exists():
+        return []
+    found = []
+    with path.open(encoding="utf-8") as handle:
+        for position, line in enumerate(handle):
+            if position < start:
+                continue
+            if stop is not None and position >= stop:
+                break
+            found.append(json.loads(line))
+    return found
+
+
+def _outcome_lines(upload: Upload) -> Iterator[dict]:
+    with _outcomes_path(upload).open(encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def commit(upload: Upload, *, by, leave_out_rejected: bool = False) -> ImportBatch:
+    """Write the previewed rows, all or none. A file already imported (same bytes) changes nothing."""
+    if upload.problem:
+        raise IntakeError(upload.problem)
+    if batch := already_imported(upload.file_sha256):
+        raise IntakeError(f"{upload.file_name} was already imported on {batch.imported_at:%Y-%m-%d %H:%M} UTC; "
+                          "nothing was changed")
+    if upload.counts.get(ERROR) and not leave_out_rejected:
+        raise IntakeError(f"{upload.counts[ERROR]} row(s) have errors: fix them, or choose to leave them out")
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind=CASES, file_name=upload.file_name, file_sha256=upload.file_sha256,
+                                           rows=upload.rows, imported_at=timezone.now(), imported_by=by)
+        created = attached = 0
+        with open_table(_file_path(upload)) as table:
+            for planned, outcome in zip(_planned_rows(upload, table), _outcome_lines(upload)):
+                if planned.number != outcome["row"]:
+                    raise IntakeError("the stored file no longer matches its preview; upload it again")
+                kind = outcome["outcome"]
+                if kind in (ERROR, PRESENT):
+                    continue
+                fields = planned.fields
+                report = registry.ReportInput(
+                    source_type=Report.SourceType.REGISTER, received_on=fields["reported_on"].first_day,
+                    channel=Report.Channel.SPREADSHEET,
+                    original_text="\n".join(p for p in (f"row {planned.number} of {upload.file_name}", fields["note"]) if p))
+                if kind == ATTACH:
+                    case = Case.objects.get(pk=outcome["case_id"])
+                    registry.add_report(case=case, report=report, recorded_by=by, import_batch=batch)
+                    known = {n.casefold() for n in case.person.names.values_list("full_name", flat=True)}
+                    name = fields["person"].names[0]
+                    if name.resolved_full_name().casefold() not in known:
+                        registry.add_names(case.person, [name], recorded_by=by)
+                    attached += 1
+                    continue
+                case = registry.create_case(
+                    person=fields["person"], origin_country=fields["origin_country"],
+                    host_country=fields["host_country"], reported_on=fields["reported_on"], recorded_by=by,
+                    reference=planned.reference, office=getattr(by, "office", None), report=report,
+                    recruitment=registry.RecruitmentInput(military_unit=fields["military_unit"]), import_batch=batch)
+                created += 1
+                if kind == REVIEW:
+                    queue_review(case, duplicates.Match(outcome["case_id"], outcome["case"], outcome["probability"],
+                                                        outcome.get("explanation", {})),
+                                 origin=f"upload {upload.file_name}", by=by)
+        ImportBatch.objects.filter(pk=batch.pk).update(created=created)
+        upload.batch = batch
+        upload.save(update_fields=["batch"])
+        audit.record(by, audit.Action.IMPORT, batch, label=upload.file_name,
+                     detail=f"{created} cases created, {attached} reports attached to existing cases, "
+                            f"{upload.counts.get(ERROR, 0)} rows left out")
+    return batch
+
+
+def write_rejected(upload: Upload, target) -> int:
+    """The rows with errors, as the file had them, plus an error column: fix and upload again."""
+    rejected = {o["row"]: o["errors"] for o in _outcome_lines(upload) if o["outcome"] == ERROR}
+    with open_table(_file_path(upload)) as table:
+        headers = list(table.headers)
+        extra: list[str] = []
+        rows = []
+        for row in table:
+            if row.number in rejected:
+                rows.append(row)
+                extra += [h for h in row.raw if h not in headers and h not in extra]
+    columns = headers + extra + ["error"]
+    return write_xlsx(target, columns, (
+        [row.raw.get(h, "") for h in headers + extra]
+        + ["; ".join(f"row {row.number}, {column}: {reason}" for column, reason in rejected[row.number])]
+        for row in rows))
