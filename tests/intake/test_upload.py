@@ -1,0 +1,212 @@
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from homeward.intake import uploads
+from homeward.intake.models import ReviewItem, Upload
+from homeward.registry.models import Case, ImportBatch, Person, Report
+from tabular import PartialDate
+
+HEADER = "full_name,date_of_birth,home_state,passport_number,reported_on\n"
+
+
+def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
+    return (header + "".join(r + "\n" for r in rows)).encode(encoding)
+
+
+def upload(client, content: bytes, name="register.csv", origin="IN"):
+    return client.post(reverse("intake:upload"), {"file": _file(content, name),
+                                                  "origin_country": origin, "host_country": "RU"}, follow=True)
+
+
+def _file(content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    return SimpleUploadedFile(name, content)
+
+
+def commit(client, response, **extra):
+    stored = response.context["upload"]
+    return client.post(reverse("intake:upload_commit", args=[stored.pk]), extra, follow=True)
+
+
+@pytest.fixture
+def registered(make_case):
+    return make_case("Harpreet Singh", date_of_birth=PartialDate(1998, 3, 14), home_state="Punjab",
+                     passport_number="Z1234567")
+
+
+def outcomes(response):
+    return {row["row"]: row for row in uploads.outcomes(response.context["upload"])}
+
+
+def test_preview_shows_every_rows_outcome_and_writes_nothing(signed_in, registered):
+    before = (Case.objects.count(), Report.objects.count())
+    response = upload(signed_in, csv_bytes(
+        "Ravi Kumar,1990,Haryana,,01.05.2024",
+        "Harpreet Singh,14.03.1998,Punjab,Z1234567,02.05.2024",
+        "Harpreet Singh,02.07.1998,,,03.05.2024",
+        "Mohan Lal,31.02.2024,Bihar,,03.05.2024",
+    ))
+    assert response.status_code == 200
+    rows = outcomes(response)
+    assert rows[2]["outcome"] == "new"
+    assert rows[3]["outcome"] == "attach" and rows[3]["case"] == registered.reference and rows[3]["probability"] >= 0.9
+    assert rows[4]["outcome"] == "review" and rows[4]["case"] == registered.reference
+    assert rows[5]["outcome"] == "error"
+    assert rows[5]["errors"][0][0] == "date_of_birth" and "February 2024 has 29 days" in rows[5]["errors"][0][1]
+    html = response.content.decode()
+    assert "February 2024 has 29 days" in html and "row" in html.lower()
+    assert (Case.objects.count(), Report.objects.count()) == before
+
+
+def test_commit_is_refused_while_rows_have_errors_unless_they_are_left_out(signed_in, registered):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Mohan Lal,31.02.2024,Bihar,,"))
+    refused = commit(signed_in, response)
+    assert "fix them, or choose to leave them out" in refused.content.decode()
+    assert Case.objects.count() == 1 and not ImportBatch.objects.exists()
+    commit(signed_in, response, leave_out_rejected="1")
+    assert Case.objects.count() == 2
+    assert ImportBatch.objects.get().created == 1
+
+
+def test_commit_writes_new_attached_and_review_rows_and_re_upload_changes_nothing(signed_in, registered):
+    content = csv_bytes(
+        "Ravi Kumar,1990,Haryana,,01.05.2024",
+        "Harpreet Singh,14.03.1998,Punjab,Z1234567,02.05.2024",
+        "СИНГХ ХАРПРИТ,02.07.1998,,,03.05.2024",
+    )
+    response = upload(signed_in, content)
+    rows = outcomes(response)
+    assert [rows[n]["outcome"] for n in (2, 3, 4)] == ["new", "attach", "review"]
+    done = commit(signed_in, response)
+    assert "Imported" in done.content.decode()
+    assert Case.objects.count() == 3
+    assert registered.reports.filter(source_type="register").count() == 1
+    assert ReviewItem.objects.get().candidate == registered
+    assert Case.objects.get(person__names__full_name="Ravi Kumar").reports.get().import_batch is not None
+    snapshot = (Case.objects.count(), Report.objects.count(), Person.objects.count())
+    again = upload(signed_in, content)
+    assert "already imported" in again.content.decode()
+    commit(signed_in, again)
+    assert (Case.objects.count(), Report.objects.count(), Person.objects.count()) == snapshot
+
+
+def test_commit_is_atomic(signed_in, registered, monkeypatch):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Mohan Lal,1985,Bihar,,"))
+    from homeward.registry import services as registry
+    real = registry.create_case
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(registry, "create_case", failing)
+    with pytest.raises(RuntimeError):
+        commit(signed_in, response)
+    assert Case.objects.count() == 1 and not ImportBatch.objects.exists()
+
+
+def test_rejected_rows_download_as_xlsx_with_an_error_column(signed_in, db):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Mohan Lal,31.02.2024,Bihar,,",
+                                           "=cmd|' /C calc'!A0,1990,Bihar,,"))
+    stored = response.context["upload"]
+    download = signed_in.get(reverse("intake:upload_rejected", args=[stored.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][-1] == "error" and rows[0][0] == "full_name"
+    assert rows[1][0] == "Mohan Lal" and "February 2024 has 29 days" in rows[1][-1] and "row 3" in rows[1][-1]
+    assert rows[2][0].startswith("'=") and "formula" in rows[2][-1]  # written back defused
+    assert len(rows) == 3
+
+
+def test_hindi_headers_are_recognised(signed_in, db):
+    header = "नाम,जन्म तिथि,राज्य,पासपोर्ट संख्या,मोबाइल\n"
+    response = upload(signed_in, csv_bytes("हरप्रीत सिंह,14.03.1998,पंजाब,Z7654321,9814000001", header=header))
+    assert outcomes(response)[2]["outcome"] == "new"
+    commit(signed_in, response)
+    person = Person.objects.get()
+    assert person.names.get().full_name == "हरप्रीत सिंह" and person.date_of_birth == "1998-03-14"
+    assert person.home_state == "पंजाब"
+
+
+def test_windows_1251_semicolons_and_russian_headers(signed_in, db):
+    content = "ФИО;Дата рождения;Номер паспорта\nСИНГХ ХАРПРИТ;14.03.1998;Z1234567\n".encode("cp1251")
+    response = upload(signed_in, content)
+    assert outcomes(response)[2]["outcome"] == "new"
+
+
+def test_xlsx_with_a_title_row(signed_in, db):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Список граждан Индии"])
+    sheet.append(["ФИО", "Дата рождения", "Штат"])
+    sheet.append(["Ravi Kumar", "01.02.1990", "Haryana"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(signed_in, buffer.getvalue(), name="list.xlsx")
+    rows = outcomes(response)
+    assert rows[3]["outcome"] == "new" and rows[3]["name"] == "Ravi Kumar"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"\x00\x01\x02\xff\xfe binary junk \x00\x9c" * 50, "neither an XLSX workbook nor CSV text"),
+    ("full_name;date\nMüller;1990\n".encode("utf-16-be"), "neither an XLSX workbook nor CSV text"),
+    (b"name,full_name,date_of_birth\nRavi,Ravi Kumar,1990\n", "both mean full_name"),
+    (b"full_name,date_of_birth\n", "has a header but no rows"),
+    (b"colour,size\nred,big\n", "no header row found"),
+])
+def test_malformed_files_get_a_clear_error_and_write_nothing(signed_in, db, content, message):
+    response = upload(signed_in, content)
+    assert message in response.content.decode()
+    assert Case.objects.count() == 0 and not ImportBatch.objects.exists()
+    stored = Upload.objects.last()
+    if stored is not None:
+        assert commit(signed_in, response).status_code == 200
+        assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("row, message", [
+    ("=cmd|' /C calc'!A0,1990,Bihar,,", "looks like a spreadsheet formula"),
+    ("=HYPERLINK(\"http://evil\"),1990,Bihar,,", "looks like a spreadsheet formula"),
+    ("Ravi Kumar,1990,@SUM(A1),,", "looks like a spreadsheet formula"),
+    ("<script>alert(1)</script>,1990,Bihar,,", "contains &lt; or &gt;"),
+    ("R" * 10_000 + ",1990,Bihar,,", "10000 characters long"),
+    ("Ravi Kumar,31.02.2024,Bihar,,", "February 2024 has 29 days"),
+    ("Ravi Kumar,1990,Bihar,,2099", "is in the future"),
+    (",1990,Bihar,,", "the person has no name"),
+])
+def test_malformed_rows_get_a_clear_error_and_write_nothing(signed_in, db, row, message):
+    response = upload(signed_in, csv_bytes(row))
+    html = response.content.decode()
+    assert message in html and "<script>alert" not in html
+    assert outcomes(response)[2]["outcome"] == "error"
+    commit(signed_in, response)
+    assert Case.objects.count() == 0 and not ImportBatch.objects.exists()
+
+
+def test_too_large_files_are_refused(signed_in, db, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_BYTES", 100)
+    response = upload(signed_in, csv_bytes(*["Ravi Kumar,1990,Haryana,,"] * 10))
+    assert "larger than" in response.content.decode() and not Upload.objects.exists()
+
+
+def test_another_officers_upload_is_not_found(signed_in, db, office):
+    from homeward.accounts.models import User
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024"))
+    stored = response.context["upload"]
+    other = User.objects.create_user("other", password="x" * 12, role=User.Role.HQ_OFFICER, country="IN")
+    signed_in.force_login(other)
+    assert signed_in.get(reverse("intake:upload_preview", args=[stored.pk])).status_code == 404
+    assert signed_in.post(reverse("intake:upload_commit", args=[stored.pk])).status_code == 404
+
+
+def test_analysts_may_not_upload(client, db):
+    from homeward.accounts.models import User
+    client.force_login(User.objects.create_user("analyst", role=User.Role.ANALYST))
+    assert client.get(reverse("intake:upload")).status_code == 403
