@@ -99,8 +99,9 @@ REGISTRY = RegistryIndex()
 
 
 def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: CandidateIndex | None = None,
-         allowed: set[int] | None = None) -> list[Match]:
-    """Existing cases that may be this person, best first; `allowed` limits them to these case ids.
+         allowed=None) -> list[Match]:
+    """Existing cases that may be this person, best first; `allowed` (a set of case ids or a queryset
+    of cases) limits them to what the asker may see.
 
     The engine's probabilities are exclusive over its candidates, so the records of one case (one
     per name) add up to that case's probability.
@@ -114,6 +115,8 @@ def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: Can
         by_case[case_id] += candidate.match_probability
         if candidate.match_probability > best.get(case_id, (0.0, "", {}))[0]:
             best[case_id] = (candidate.match_probability, reference, candidate.explanation)
+    if allowed is not None and not isinstance(allowed, (set, frozenset)):
+        allowed = set(allowed.filter(pk__in=list(by_case)).values_list("pk", flat=True))
     ranked = sorted(((p, c) for c, p in by_case.items() if p >= threshold and (allowed is None or c in allowed)),
                     reverse=True)
     return [Match(c, best[c][1], min(p, 1.0), best[c][2]) for p, c in ranked[:limit]]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.audit import services as audit
@@ -23,9 +23,9 @@ from homeward.registry.importing import CASES, _RowReader, _sex
 from homeward.registry.models import Case, ImportBatch, Report
 from tabular import CellError, PartialDate, TableError, open_table, write_xlsx
 
-from . import duplicates
+from . import bulk, duplicates
 from .models import ReviewItem, Upload
-from .services import IntakeError, queue_review
+from .services import IntakeError
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -216,48 +216,75 @@ def commit(upload: Upload, *, by, leave_out_rejected: bool = False) -> ImportBat
                           "nothing was changed")
     if upload.counts.get(ERROR) and not leave_out_rejected:
         raise IntakeError(f"{upload.counts[ERROR]} row(s) have errors: fix them, or choose to leave them out")
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(kind=CASES, file_name=upload.file_name, file_sha256=upload.file_sha256,
-                                           rows=upload.rows, imported_at=timezone.now(), imported_by=by)
-        created = attached = 0
-        with open_table(_file_path(upload)) as table:
-            for planned, outcome in zip(_planned_rows(upload, table), _outcome_lines(upload)):
-                if planned.number != outcome["row"]:
-                    raise IntakeError("the stored file no longer matches its preview; upload it again")
-                kind = outcome["outcome"]
-                if kind in (ERROR, PRESENT):
-                    continue
-                fields = planned.fields
-                report = registry.ReportInput(
-                    source_type=Report.SourceType.REGISTER, received_on=fields["reported_on"].first_day,
-                    channel=Report.Channel.SPREADSHEET,
-                    original_text="\n".join(p for p in (f"row {planned.number} of {upload.file_name}", fields["note"]) if p))
-                if kind == ATTACH:
-                    case = Case.objects.get(pk=outcome["case_id"])
-                    registry.add_report(case=case, report=report, recorded_by=by, import_batch=batch)
-                    known = {n.casefold() for n in case.person.names.values_list("full_name", flat=True)}
-                    name = fields["person"].names[0]
-                    if name.resolved_full_name().casefold() not in known:
-                        registry.add_names(case.person, [name], recorded_by=by)
-                    attached += 1
-                    continue
-                case = registry.create_case(
-                    person=fields["person"], origin_country=fields["origin_country"],
-                    host_country=fields["host_country"], reported_on=fields["reported_on"], recorded_by=by,
-                    reference=planned.reference, office=getattr(by, "office", None), report=report,
-                    recruitment=registry.RecruitmentInput(military_unit=fields["military_unit"]), import_batch=batch)
-                created += 1
-                if kind == REVIEW:
-                    queue_review(case, duplicates.Match(outcome["case_id"], outcome["case"], outcome["probability"],
-                                                        outcome.get("explanation", {})),
-                                 origin=f"upload {upload.file_name}", by=by)
-        ImportBatch.objects.filter(pk=batch.pk).update(created=created)
-        upload.batch = batch
-        upload.save(update_fields=["batch"])
-        audit.record(by, audit.Action.IMPORT, batch, label=upload.file_name,
-                     detail=f"{created} cases created, {attached} reports attached to existing cases, "
-                            f"{upload.counts.get(ERROR, 0)} rows left out")
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(kind=CASES, file_name=upload.file_name, file_sha256=upload.file_sha256,
+                                               rows=upload.rows, imported_at=timezone.now(), imported_by=by)
+            created = attached = 0
+            pending: list[tuple[Planned, dict]] = []
+            attaching: list[tuple[Planned, dict]] = []
+            with open_table(_file_path(upload)) as table:
+                for planned, outcome in zip(_planned_rows(upload, table), _outcome_lines(upload)):
+                    if planned.number != outcome["row"]:
+                        raise IntakeError("the stored file no longer matches its preview; upload it again")
+                    kind = outcome["outcome"]
+                    if kind == ATTACH:
+                        attaching.append((planned, outcome))
+                    elif kind in (NEW, REVIEW):
+                        pending.append((planned, outcome))
+                    if len(pending) + len(attaching) >= bulk.CHUNK:
+                        created += _create_cases(pending, upload, batch, by)
+                        attached += _attach(attaching, upload, batch, by)
+                        pending, attaching = [], []
+            created += _create_cases(pending, upload, batch, by)
+            attached += _attach(attaching, upload, batch, by)
+            ImportBatch.objects.filter(pk=batch.pk).update(created=created)
+            batch.created = created
+            upload.batch = batch
+            upload.save(update_fields=["batch"])
+            audit.record(by, audit.Action.IMPORT, batch, label=upload.file_name,
+                         detail=f"{created} cases created, {attached} reports attached to existing cases, "
+                                f"{upload.counts.get(ERROR, 0)} rows left out")
+    except IntegrityError as exc:
+        # Another commit of the same file, or a reference taken meanwhile: nothing was written.
+        raise IntakeError(f"{upload.file_name} could not be committed ({exc}); nothing was written. Try again.") from None
     return batch
+
+
+def _report(planned: Planned, upload: Upload) -> registry.ReportInput:
+    fields = planned.fields
+    return registry.ReportInput(
+        source_type=Report.SourceType.REGISTER, received_on=fields["reported_on"].first_day,
+        channel=Report.Channel.SPREADSHEET,
+        original_text="\n".join(p for p in (f"row {planned.number} of {upload.file_name}", fields["note"]) if p))
+
+
+def _attach(attaching: list[tuple[Planned, dict]], upload: Upload, batch: ImportBatch, by) -> int:
+    if not attaching:
+        return 0
+    cases = Case.objects.in_bulk([outcome["case_id"] for _planned, outcome in attaching])
+    bulk.add_reports([(cases[outcome["case_id"]], _report(planned, upload), planned.fields["person"].names)
+                      for planned, outcome in attaching], recorded_by=by, import_batch=batch)
+    return len(attaching)
+
+
+def _create_cases(pending: list[tuple[Planned, dict]], upload: Upload, batch: ImportBatch, by) -> int:
+    if not pending:
+        return 0
+    cases = bulk.create_cases([bulk.NewCase(
+        person=planned.fields["person"], origin_country=planned.fields["origin_country"],
+        host_country=planned.fields["host_country"], reported_on=planned.fields["reported_on"],
+        reference=planned.reference, office=getattr(by, "office", None), report=_report(planned, upload),
+        military_unit=planned.fields["military_unit"]) for planned, _outcome in pending],
+        recorded_by=by, import_batch=batch)
+    reviews = [ReviewItem(case=case, candidate_id=outcome["case_id"], probability=outcome["probability"],
+                          explanation=outcome.get("explanation", {}), origin=f"upload {upload.file_name}",
+                          created_at=timezone.now())
+               for case, (_planned, outcome) in zip(cases, pending) if outcome["outcome"] == REVIEW]
+    ReviewItem.objects.bulk_create(reviews)
+    audit.record_many(by, reviews, action=audit.Action.CREATE, changes_of=lambda item: {
+        "case": item.case.reference, "candidate": item.candidate_id, "probability": round(item.probability, 4)})
+    return len(cases)
 
 
 def write_rejected(upload: Upload, target) -> int:

@@ -140,8 +140,7 @@ def candidates(request):
                                   passport_number=request.GET.get("passport_number", "")[:20],
                                   phone=request.GET.get("phone", "")[:20],
                                   home_state=request.GET.get("home_state", "")[:100])
-    allowed = set(visible_cases(request.user).values_list("pk", flat=True))
-    matches = duplicates.find(record, limit=5, allowed=allowed)
+    matches = duplicates.find(record, limit=5, allowed=visible_cases(request.user))
     cases = {c.pk: c for c in Case.objects.filter(pk__in=[m.case_id for m in matches])
              .select_related("person").prefetch_related("person__names")}
     audit.record_reads(request.user, cases.values(), action=audit.Action.SEARCH, detail="intake duplicate check")

@@ -179,3 +179,21 @@ def test_report_page_in_hindi(client, db, how):
 def test_report_page_in_nepali(client, db):
     html = client.get(reverse("intake:family_report"), HTTP_ACCEPT_LANGUAGE="ne").content.decode()
     assert 'lang="ne"' in html and "रिपोर्ट पठाउनुहोस्" in html
+
+
+def test_the_sender_is_pluggable(settings, capsys):
+    from homeward.intake import notify
+    del settings.HOMEWARD_NOTIFIER
+    assert isinstance(notify.notifier(), notify.ConsoleNotifier)
+    notify.notifier().send(notify.Message("a@example.org", "", "Subject", "Passcode: X"))
+    assert "Passcode: X" in capsys.readouterr().out
+    settings.HOMEWARD_NOTIFIER = "homeward.intake.notify.FileNotifier"
+    notify.notifier().send(notify.Message("", "+91 1", "Subject", "Body"))
+    assert json.loads((settings.DATA_DIR / "outbox" / "messages.jsonl").read_text())["phone"] == "+91 1"
+
+
+def test_status_page_in_hindi(client, db):
+    receipt = submit(client).context["receipt"]
+    client.cookies["django_language"] = "hi"
+    html = lookup(client, receipt["reference"], receipt["passcode"]).content.decode()
+    assert "हमें आपकी रिपोर्ट मिल गई है" in html and "अंतिम अपडेट" in html

@@ -94,21 +94,18 @@ def test_commit_writes_new_attached_and_review_rows_and_re_upload_changes_nothin
 
 
 def test_commit_is_atomic(signed_in, registered, monkeypatch):
-    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Mohan Lal,1985,Bihar,,"))
-    from homeward.registry import services as registry
-    real = registry.create_case
-    calls = []
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Mohan Lal,1985,Bihar,,",
+                                           "Harpreet Singh,14.03.1998,Punjab,Z1234567,02.05.2024"))
 
-    def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(registry, "create_case", failing)
+    # The last write of a commit fails: everything before it must go too.
+    monkeypatch.setattr(uploads.audit, "record", failing)
     with pytest.raises(RuntimeError):
         commit(signed_in, response)
-    assert Case.objects.count() == 1 and not ImportBatch.objects.exists()
+    assert Case.objects.count() == 1 and registered.reports.count() == 0 and not ImportBatch.objects.exists()
+    assert Person.objects.count() == 1
 
 
 def test_rejected_rows_download_as_xlsx_with_an_error_column(signed_in, db):
