@@ -27,7 +27,7 @@ class Record:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "Record":
         known = {f.name for f in fields(cls)}
-        values = {k: ("" if v is None else str(v)).strip() for k, v in data.items() if k in known}
+        values = {k: _text(v).strip() for k, v in data.items() if k in known}
         values.setdefault("id", "")
         if not values.get("full_name"):
             values["full_name"] = " ".join(
@@ -105,13 +105,28 @@ class Prepared:
 
     @classmethod
     def of(cls, r: Record) -> "Prepared":
-        full = r.full_name or f"{r.given_name} {r.family_name}"
-        pp, ocr = passport_keys(r.passport_number)
+        full = _text(r.full_name) or f"{_text(r.given_name)} {_text(r.family_name)}"
+        pp, ocr = passport_keys(_text(r.passport_number))
         return cls(
-            id=str(r.id), name=normalise_name(full.strip(), (r.patronymic or "").strip()),
-            dob=parse_dob(r.date_of_birth), passport=pp, passport_ocr=ocr, phone=phone_key(r.phone),
-            state=place_key(r.home_state), district=place_key(r.home_district),
-            sex=_SEX.get((r.sex or "").strip().lower().rstrip("."), ""))
+            id=str(r.id), name=normalise_name(full.strip(), _text(r.patronymic).strip()),
+            dob=parse_dob(_text(r.date_of_birth)), passport=pp, passport_ocr=ocr,
+            phone=phone_key(_text(r.phone)), state=place_key(_text(r.home_state)),
+            district=place_key(_text(r.home_district)),
+            sex=_SEX.get(_text(r.sex).strip().lower().rstrip("."), ""))
+
+
+def _text(value: Any) -> str:
+    """Field values as text: callers pass what their storage holds (None, a date, a PartialDate)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    iso = getattr(value, "iso", None)   # tabular.PartialDate
+    if isinstance(iso, str):
+        return iso
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
 
 
 __all__ = ["Record", "Prepared", "parse_dob", "passport_keys", "phone_key", "place_key", "coarse_key"]

@@ -106,7 +106,7 @@ def breakdown(result: Figures, by: str) -> dict[str, dict[str, int]]:
         return _largest_first(_rows(_group(result, keys)))
     if by == "partner":
         sent = CaseEvent.objects.filter(kind=Event.REQUEST_SENT, recorded_at__lte=result.known_at,
-                                        occurred_from__lte=result.on).values_list("case_id", "source").distinct()
+                                        occurred_from__lte=result.on).order_by().values_list("case_id", "source").distinct()
         keys = defaultdict(list)
         for case_id, source in sent:
             keys[case_id].append(source or UNKNOWN)
@@ -121,7 +121,7 @@ def breakdown(result: Figures, by: str) -> dict[str, dict[str, int]]:
 
 def _month_expression() -> str:
     if connection.vendor == "postgresql":
-        return "to_char(s.occurred_from, 'YYYY-MM')"
+        return "to_char(date_trunc('month', s.occurred_from), 'YYYY-MM')"
     return "strftime('%%Y-%%m', s.occurred_from)"
 
 
@@ -209,6 +209,11 @@ def buckets_by_month(on: date, known_at: datetime | None = None, origin: str | N
     return _cached("series", on, known_at, origin, lambda: _series(on, known_at or tz.now(), origin))
 
 
+def dashboard_breakdown(board: "Dashboard", by: str) -> dict[str, dict[str, int]]:
+    """A breakdown of the dashboard's figures, kept with them (the agent and partner ones read other tables)."""
+    return _cached(f"breakdown:{by}", board.on, board.known_at, board.origin, lambda: breakdown(board.now, by))
+
+
 @dataclass
 class Dashboard:
     on: date
@@ -217,7 +222,11 @@ class Dashboard:
     now: Figures
     then: Figures | None
     changes: list[BucketChange]
-    series: list[SeriesPoint]
+
+    @property
+    def series(self) -> list[SeriesPoint]:
+        """Month by month as known at the same moment: a second pass over the log, so only when asked."""
+        return buckets_by_month(self.on, self.known_at, self.origin)
 
 
 def dashboard(on: date, known_at: datetime | None, origin: str | None) -> Dashboard:
@@ -226,7 +235,7 @@ def dashboard(on: date, known_at: datetime | None, origin: str | None) -> Dashbo
         now, then, changes = comparison.as_corrected, comparison.as_known_then, comparison.changes
     else:
         now, then, changes = cached_figures(on, None, origin), None, []
-    return Dashboard(on, known_at, origin, now, then, changes, buckets_by_month(on, known_at, origin))
+    return Dashboard(on, known_at, origin, now, then, changes)
 
 
 @dataclass

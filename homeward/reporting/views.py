@@ -17,6 +17,7 @@ from .forms import BY_CHOICES, DashboardForm, StatementForm
 from .models import PublishedStatement
 from .selectors import COLUMNS, end_of_day
 
+CHANGES_SHOWN = 200
 FIGURES_ROLES = {Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR}
 
 
@@ -39,17 +40,21 @@ def _query(request):
                   "by": data["by"] or "agent"}
 
 
-def _tables(request, query) -> tuple[selectors.Dashboard, dict]:
-    """Every table the dashboard shows, suppressed for analysts, keyed by its export name."""
+def _tables(request, query, *, series: bool = False) -> tuple[selectors.Dashboard, dict]:
+    """Every table the dashboard shows, suppressed for analysts, keyed by its export name.
+
+    The monthly series is a second pass over the event log: the page leaves it to its chart and its
+    own table, so that the page itself costs one figures query (two when comparing).
+    """
     user = request.user
     board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
     tables = {
         "figures": [{"view": "as known on " + query["known_at"].date().isoformat(), **board.then.counts}]
         if board.then else [],
-        "state": board.now.breakdown("home_state"),
-        "origin": board.now.breakdown("origin_country"),
-        query["by"]: selectors.breakdown(board.now, query["by"]),
-        "series": {p.day.isoformat(): p.counts for p in board.series},
+        "state": selectors.dashboard_breakdown(board, "state"),
+        "origin": selectors.dashboard_breakdown(board, "origin"),
+        query["by"]: selectors.dashboard_breakdown(board, query["by"]),
+        "series": {p.day.isoformat(): p.counts for p in board.series} if series else {},
     }
     tables["figures"] = tables["figures"] + [{"view": "as corrected since" if board.then else "as known today",
                                               **board.now.counts}]
@@ -58,6 +63,20 @@ def _tables(request, query) -> tuple[selectors.Dashboard, dict]:
     for name in ("state", "origin", query["by"], "series"):
         tables[name] = suppression.table(tables[name], user)
     return board, tables
+
+
+def _chart_data(board: selectors.Dashboard, user, name: str):
+    """What a chart draws: the same numbers as its table, with small cells left out for analysts."""
+    if name == "series":
+        return [(date.fromisoformat(d), c) for d, c in
+                _chartable({p.day.isoformat(): p.counts for p in board.series}, user).items()]
+    return _chartable(selectors.dashboard_breakdown(board, "state"), user)
+
+
+def _money(user, on):
+    if suppression.suppresses(user):
+        return {}  # month-by-month sums of a handful of families would identify them
+    return ledger.owed_vs_paid(Case.objects.all() if user.role == Role.ANALYST else visible_cases(user), on)
 
 
 @view_access(roles=FIGURES_ROLES)
@@ -69,19 +88,13 @@ def dashboard(request):
     user = request.user
     board, tables = _tables(request, query)
     person_level = user.role in PERSON_LEVEL
-    series_counts = _chartable({p.day.isoformat(): p.counts for p in board.series}, user)
-    money = ledger.owed_vs_paid(Case.objects.all() if user.role == Role.ANALYST else visible_cases(user), query["on"])
-    if suppression.suppresses(user):
-        money = {}
+    money = _money(user, query["on"])
     context.update(
         query=query, figures=tables["figures"], by_state=tables["state"], by_origin=tables["origin"],
-        by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], series=tables["series"],
-        series_chart=charts.data_uri(charts.buckets_over_time(
-            [(date.fromisoformat(d), c) for d, c in series_counts.items()])) if board.series else "",
-        state_chart=charts.data_uri(charts.bars_by_group(_chartable(board.now.breakdown("home_state"), user)))
-        if board.now.cases else "",
-        money=money, money_chart=charts.data_uri(charts.owed_and_paid(money)) if money else "",
-        changes=board.changes if person_level else [],
+        by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], has_states=bool(board.now.cases),
+        money=money,
+        # A page lists a few hundred cases at most; the CSV export has them all.
+        changes=board.changes[:CHANGES_SHOWN] if person_level else [], changes_total=len(board.changes),
         change_reasons=suppression.counts(Counter(c.why for c in board.changes), user),
         sentence_counts=tables["figures"][0], person_level=person_level, suppressed=suppression.suppresses(user),
         export_query=request.GET.urlencode(),
@@ -89,6 +102,45 @@ def dashboard(request):
     audit.record(user, audit.Action.VIEW, target_type="figures", label=f"dashboard on {query['on']}",
                  detail=f"known at {query['known_at'] or 'now'}, origin {query['origin'] or 'all'}, by {query['by']}")
     return render(request, "reporting/dashboard.html", context)
+
+
+@view_access(roles=FIGURES_ROLES)
+def series_table(request):
+    """The monthly series as a table: the text equivalent of the dashboard's time-series chart."""
+    form, query = _query(request)
+    if query is None:
+        raise Http404("bad query")
+    board, tables = _tables(request, query, series=True)
+    audit.record(request.user, audit.Action.VIEW, target_type="figures", label=f"series to {query['on']}",
+                 detail=f"known at {query['known_at'] or 'now'}, origin {query['origin'] or 'all'}")
+    return render(request, "reporting/series.html", {"query": query, "series": tables["series"],
+                                                     "export_query": request.GET.urlencode()})
+
+
+@view_access(roles=FIGURES_ROLES)
+def chart(request, name):
+    """One of the dashboard's charts as SVG, fetched by the page's <img> alongside the page itself.
+
+    It answers the same question as the page and shares its cached figures; the page that shows it
+    is what is audited.
+    """
+    if name not in ("series", "states", "money"):
+        raise Http404("unknown chart")
+    form, query = _query(request)
+    if query is None:
+        raise Http404("bad query")
+    if name == "money":
+        svg = charts.owed_and_paid(_money(request.user, query["on"]))
+    else:
+        board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
+        data = _chart_data(board, request.user, name)
+        svg = charts.buckets_over_time(data) if name == "series" else charts.bars_by_group(data)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # An SVG opened on its own is a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @view_access(roles=FIGURES_ROLES)
@@ -100,7 +152,7 @@ def export(request):
     if query is None:
         raise Http404("bad query")
     name = request.GET.get("table", "figures")
-    board, tables = _tables(request, query)
+    board, tables = _tables(request, query, series=name == "series")
     if name == "changes":
         if request.user.role not in PERSON_LEVEL:
             raise Http404("unknown table")
@@ -122,7 +174,7 @@ def brief_pdf(request):
     form, query = _query(request)
     if query is None:
         raise Http404("bad query")
-    board, tables = _tables(request, query)
+    board, tables = _tables(request, query, series=True)
     user = request.user
     content = brief.BriefContent(
         title=request.GET.get("title") or "Nationals recruited into a foreign army: figures",
@@ -131,7 +183,7 @@ def brief_pdf(request):
         series=[selectors.SeriesPoint(date.fromisoformat(d), c)
                 for d, c in _chartable({p.day.isoformat(): p.counts for p in board.series}, user).items()]
         if not suppression.suppresses(user) else [],
-        by_state=_chartable(board.now.breakdown("home_state"), user),
+        by_state=_chartable(selectors.dashboard_breakdown(board, "state"), user),
         breakdowns=[("By home state", tables["state"]), ("By origin country", tables["origin"]),
                     (f"By {dict(BY_CHOICES)[query['by']]}", tables[query["by"]])],
         reasons=suppression.counts(Counter(c.why for c in board.changes), user),

@@ -185,3 +185,13 @@ def test_interactive_equals_batch_with_shipped_parameters():
         for c in idx.candidates(q, limit=1000, threshold=0.0):
             assert [l.match_probability for l in res.links if (l.left_id, l.right_id) == (q.id, c.id)] == \
                 [pytest.approx(c.match_probability, abs=1e-12)]
+
+
+def test_fields_may_be_dates_or_partial_dates():
+    import datetime as dt
+
+    from tabular import PartialDate
+    right = host(Record("R1", "Сингх Харприт", date_of_birth=dt.date(1998, 3, 14)))
+    left = [Record("L1", "Harpreet Singh", date_of_birth=PartialDate(1998, 3, 14)), Record("L2", None)]
+    assert ("L1", "R1") in linked(left, right)
+    assert Record.from_mapping({"id": 1, "full_name": "X", "date_of_birth": PartialDate(1998)}).date_of_birth == "1998"

@@ -44,8 +44,14 @@ def test_dashboard_shows_buckets_charts_with_text_equivalents(client, demo):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Of 91 known, 8 killed, 14 discharged, 0 missing, 0 prisoner, 69 remain." in html
-    assert html.count('src="data:image/svg+xml;base64,') >= 3  # series, states, owed vs paid
+    for name in ("series", "states", "money"):  # each chart beside its text equivalent
+        assert f'src="{reverse("reporting:chart", args=[name])}?' in html
+        chart = client.get(reverse("reporting:chart", args=[name]), {"on": "2024-08-09", "known_at": "2024-08-09"})
+        assert chart["Content-Type"] == "image/svg+xml" and chart.content.startswith(b"<?xml")
+        assert "default-src 'none'" in chart["Content-Security-Policy"]
     assert "<figcaption>" in html and 'alt="Stacked chart' in html
+    series = client.get(reverse("reporting:series"), {"on": "2024-08-09", "known_at": "2024-08-09"}).content.decode()
+    assert "<th>2024-08-09</th><td>91</td><td>8</td><td>14</td><td>0</td><td>0</td><td>69</td>" in series
     assert "learned later: 3" in html and "corrected since: 1" in html
     assert AuditEntry.objects.filter(user=demo, target_type="figures", action="view").exists()
 
