@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from homeward.registry.figures import (
     _BUCKET_BY_KIND,
@@ -293,7 +294,8 @@ def sum_warning(statement) -> str:
     if total == statement.known:
         return ""
     sum_text = " + ".join(str(value) for _, value in stated)
-    return f"{sum_text} = {total}, not {statement.known} as stated"
+    return _("%(parts)s = %(total)s, not %(known)s as stated") % {
+        "parts": sum_text, "total": total, "known": statement.known}
 
 
 def check_statement(statement) -> StatementCheck:
@@ -309,9 +311,9 @@ def check_statement(statement) -> StatementCheck:
              and not (name == "prisoner" and statement.remaining_includes_prisoner and statement.prisoner is None)]
     notes = []
     if statement.remaining_includes_missing:
-        notes.append("the statement counts the missing within those who remain; so does this comparison")
+        notes.append(_("The statement counts the missing within those who remain; so does this comparison."))
     if statement.remaining_includes_prisoner:
-        notes.append("the statement counts prisoners within those who remain; so does this comparison")
+        notes.append(_("The statement counts prisoners within those who remain; so does this comparison."))
     changes = comparison.changes
     return StatementCheck(statement, lines, sum_warning(statement), changes, dict(Counter(c.why for c in changes)),
                           notes)

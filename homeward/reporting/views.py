@@ -244,11 +244,17 @@ def statement(request, pk):
         changes = [c for c in check.changes if c.reference in visible]
         hidden = len(check.changes) - len(changes)
         audit.record_reads(user, Case.objects.filter(reference__in=visible), detail=f"statement {item.pk}")
+    lines = [{"figure": line.figure, "stated": line.stated, "then": suppression.cell(line.then, user),
+              "now": suppression.cell(line.now, user), "stated_differs": line.stated_differs,
+              "corrected_differs": line.corrected_differs} for line in check.lines]
+    fmt = request.GET.get("format")
+    if fmt:
+        from . import exports
+
+        return exports.table_response(request, f"statement-{item.published_on}", ["figure", "stated", "then", "now"],
+                                      [{k: line[k] for k in ("figure", "stated", "then", "now")} for line in lines], fmt)
     audit.record(user, audit.Action.VIEW, item)
     return render(request, "reporting/statement.html", {
         "statement": item, "check": check, "changes": changes, "hidden": hidden, "person_level": person_level,
-        "reasons": suppression.counts(check.reasons, user),
-        "lines": [{"figure": line.figure, "stated": line.stated, "then": suppression.cell(line.then, user),
-                   "now": suppression.cell(line.now, user), "stated_differs": line.stated_differs,
-                   "corrected_differs": line.corrected_differs} for line in check.lines],
+        "reasons": suppression.counts(check.reasons, user), "lines": lines,
     })

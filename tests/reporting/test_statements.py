@@ -81,3 +81,10 @@ def test_an_officer_records_a_statement_through_the_form(client, demo):
     html = client.get(response["Location"]).content.decode()
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
     assert PublishedStatement.objects.filter(forum="Parliament <b>question</b>").exists()
+
+
+def test_statement_comparison_exports_as_csv(client, demo):
+    client.force_login(demo)
+    pk = statement("Lok Sabha, written answer").pk
+    text = client.get(reverse("reporting:statement", args=[pk]), {"format": "csv"}).content.decode()
+    assert text.splitlines()[:2] == ["figure,stated,then,now", "known,91,91,94"]
