@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from homeward import crypto
 from homeward.accounts.models import Partner
@@ -168,7 +171,7 @@ def export_request(*, partner: Partner, ask: str, cases: QuerySet[Case], fmt: st
     chosen = list(consented(cases).select_related("person").prefetch_related("person__names", "person__identifiers")
                   .order_by("reference"))
     if not chosen:
-        raise ExchangeError("no case to send: none of the selected cases has consent to share")
+        raise ExchangeError(_("no case to send: none of the selected cases has consent to share"))
     headers = [c[0] for c in COLUMNS]
     russian, english = [c[1] for c in COLUMNS], [c[2] for c in COLUMNS]
     rows = request_rows(chosen, ask)
@@ -241,18 +244,21 @@ def _parse(content: bytes, name: str, partner: Partner) -> tuple[list[_Parsed], 
                     try:
                         value = parse_partial_date(v.get(field_name, ""))
                     except ValueError as exc:
-                        problems.append(f'row {row.number}, column "{column[field_name]}": {exc}')
+                        problems.append(_('row %(row)s, column "%(column)s": %(reason)s')
+                                        % {"row": row.number, "column": column[field_name], "reason": exc})
                         return ""
                     return value.iso if value else ""
 
                 full_name = " ".join(v.get("full_name", "").split())
                 if not full_name:
-                    problems.append(f'row {row.number}, column "{column["full_name"]}": the name is empty')
+                    problems.append(_('row %(row)s, column "%(column)s": the name is empty')
+                                    % {"row": row.number, "column": column["full_name"]})
                 word = v.get("status", "")
                 meaning = words.get(fold_word(word))
                 if meaning is None:
-                    problems.append(f'row {row.number}, column "{column["status"]}": unknown status word "{word}"; '
-                                    "an administrator can add its meaning on the status words page")
+                    problems.append(_('row %(row)s, column "%(column)s": unknown status word "%(word)s"; an '
+                                      "administrator can add its meaning on the partners page")
+                                    % {"row": row.number, "column": column["status"], "word": word})
                 dob, occurred = date_of("date_of_birth"), date_of("occurred_on")
                 if problems:
                     errors.extend(problems)
@@ -266,7 +272,7 @@ def _parse(content: bytes, name: str, partner: Partner) -> tuple[list[_Parsed], 
     except TableError as exc:
         return [], [str(exc)]
     if not parsed and not errors:
-        errors.append(f"{name} has no data rows")
+        errors.append(_("%(name)s has no data rows") % {"name": name})
     return parsed, errors
 
 
@@ -281,7 +287,7 @@ def _index(cases: QuerySet[Case]) -> tuple[CandidateIndex, dict[int, Case]]:
 
     by_pk = {c.pk: c for c in cases.select_related("person").only("pk", "reference", "status", "person_id",
                                                                      "person__date_of_birth")}
-    person_ids = {c.person_id for c in by_pk.values()}
+    person_ids = cases.values("person_id")  # a subquery: a registry has more people than a query has parameters
     names: dict[int, tuple[str, str]] = {}
     for person_id, full_name, script in PersonName.objects.filter(person_id__in=person_ids).order_by("id") \
             .values_list("person_id", "full_name", "script").iterator(chunk_size=5000):
@@ -316,10 +322,13 @@ def import_response(*, partner: Partner, content: bytes, file_name: str, cases: 
     parsed, errors = _parse(content, file_name, partner)
     scope = (cases if cases is not None else Case.objects.all()).filter(host_country=partner.country)
     references = {p.reference for p in parsed if p.reference}
-    known = {c.reference: c for c in scope.filter(reference__in=references)}
+    ordered = sorted(references)
+    known = {c.reference: c for start in range(0, len(ordered), CHUNK)
+             for c in scope.filter(reference__in=ordered[start:start + CHUNK])}
     for p in parsed:
         if p.reference and p.reference not in known:
-            errors.append(f"row {p.number}: reference {p.reference} is not one of our cases (or not yours)")
+            errors.append(_("row %(row)s: reference %(reference)s is not one of our cases (or not yours)")
+                          % {"row": p.number, "reference": p.reference})
     if errors:
         return ImportResult(None, dict(by_reference=0, auto=0, review=0, host_only=0, errors=len(errors)), errors)
 
@@ -329,6 +338,9 @@ def import_response(*, partner: Partner, content: bytes, file_name: str, cases: 
     auto_at, review_at = thresholds(partner)
     to_match = [p for p in parsed if not p.reference]
     index, by_pk = _index(scope) if to_match else (None, {})
+    found_for = dict(zip((p.number for p in to_match), _candidates(index, [
+        Record(id=f"row{p.number}", full_name=p.full_name, date_of_birth=p.date_of_birth, passport_number=p.passport)
+        for p in to_match], review_at)))
     rows = []
     for p in parsed:
         row = ResponseRow(response=response, number=p.number, reference=p.reference, full_name=p.full_name,
@@ -337,29 +349,56 @@ def import_response(*, partner: Partner, content: bytes, file_name: str, cases: 
                           occurred_on=p.occurred_on, note=p.note)
         if p.reference:
             row.link, row.case, row.probability = ResponseRow.Link.BY_REFERENCE, known[p.reference], 1.0
+        elif found := found_for[p.number]:
+            best = found[0]
+            row.case, row.probability = by_pk[int(best.id)], best.match_probability
+            row.explanation = {"fields": best.explanation,
+                               "others": [{"case": by_pk[int(c.id)].reference, "probability": c.match_probability}
+                                          for c in found[1:]]}
+            row.link = ResponseRow.Link.AUTO if best.match_probability >= auto_at else ResponseRow.Link.REVIEW
         else:
-            found = index.candidates(Record(id=f"row{p.number}", full_name=p.full_name, date_of_birth=p.date_of_birth,
-                                            passport_number=p.passport), limit=3, threshold=review_at)
-            if found:
-                best = found[0]
-                row.case, row.probability = by_pk[int(best.id)], best.match_probability
-                row.explanation = {"fields": best.explanation,
-                                   "others": [{"case": by_pk[int(c.id)].reference, "probability": c.match_probability}
-                                              for c in found[1:]]}
-                row.link = ResponseRow.Link.AUTO if best.match_probability >= auto_at else ResponseRow.Link.REVIEW
-            else:
-                row.link = ResponseRow.Link.HOST_ONLY
+            row.link = ResponseRow.Link.HOST_ONLY
         if row.case is not None:
             row.our_status_before = row.case.status
             row.outcome = outcome(row.case.status, row.event)
         rows.append(row)
     ResponseRow.objects.bulk_create(rows, batch_size=2000)
-    rows = list(response.response_rows.select_related("case"))
+    rows = list(response.response_rows.select_related("case", "response__partner"))
     _apply([r for r in rows if r.link == ResponseRow.Link.BY_REFERENCE], by, now)
     _open_discrepancies(response, rows, by, now)
     audit.record_change(by, response, action=audit.Action.IMPORT,
                         after={"partner": partner.code, "file": file_name, "sha256": sha, **_counts(response)})
     return ImportResult(response, _counts(response))
+
+
+# Below this many rows the engine's queries take seconds; above it they are shared among processes.
+PARALLEL_FROM = 5000
+_SHARED_INDEX: CandidateIndex | None = None
+
+
+def _query_chunk(args: tuple[list[Record], float]) -> list[list]:
+    records, threshold = args
+    return [_SHARED_INDEX.candidates(r, limit=3, threshold=threshold) for r in records]
+
+
+def _candidates(index: CandidateIndex | None, records: list[Record], threshold: float) -> list[list]:
+    """The engine's best candidates for each record, in order.
+
+    A 50k-row answer against a 100k registry spends most of its time here, so large lists are split
+    among forked processes: they inherit the built index instead of rebuilding it, and touch no database.
+    """
+    global _SHARED_INDEX
+    processes = min(4, os.cpu_count() or 1)
+    if len(records) < PARALLEL_FROM or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [index.candidates(r, limit=3, threshold=threshold) for r in records]
+    size = -(-len(records) // (processes * 4))
+    chunks = [(records[i:i + size], threshold) for i in range(0, len(records), size)]
+    _SHARED_INDEX = index
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return [found for part in pool.map(_query_chunk, chunks) for found in part]
+    finally:
+        _SHARED_INDEX = None
 
 
 def _counts(response: Response) -> dict:
@@ -369,8 +408,16 @@ def _counts(response: Response) -> dict:
     return counts
 
 
+CHUNK = 5000  # rows per statement: SQLite allows only so many parameters in one query
+
+
 def _apply(rows: list[ResponseRow], by, now: datetime) -> None:
     """Write the partner's assertions of accepted rows as events, and open a discrepancy where they conflict."""
+    for start in range(0, len(rows), CHUNK):
+        _apply_chunk(rows[start:start + CHUNK], by, now)
+
+
+def _apply_chunk(rows: list[ResponseRow], by, now: datetime) -> None:
     if not rows:
         return
     events = []
@@ -386,7 +433,8 @@ def _apply(rows: list[ResponseRow], by, now: datetime) -> None:
         row.decision = ResponseRow.Decision.ACCEPTED
         row.decided_at, row.decided_by = now, by
     registry.append_events(events)
-    ResponseRow.objects.bulk_update(rows, ["decision", "decided_at", "decided_by"], batch_size=2000)
+    ResponseRow.objects.filter(pk__in=[r.pk for r in rows]).update(
+        decision=ResponseRow.Decision.ACCEPTED, decided_at=now, decided_by=by)
     conflicts = [row for row in rows if row.outcome == ResponseRow.Outcome.CONFLICTS]
     Discrepancy.objects.bulk_create([
         Discrepancy(partner=row.response.partner, response=row.response, row=row, case=row.case,
@@ -394,9 +442,9 @@ def _apply(rows: list[ResponseRow], by, now: datetime) -> None:
                     summary=f"{row.case.reference}: we say {row.our_status_before or 'nothing'}, "
                             f"they say {row.event} ({row.status_word})")
         for row in conflicts
-    ])
+    ], batch_size=2000)
     # Answers settle what we were waiting for: an ours-only item of this case is resolved by a linked row.
-    Discrepancy.objects.filter(case__in=[r.case for r in rows], kind=Discrepancy.Kind.OURS_ONLY,
+    Discrepancy.objects.filter(case_id__in={r.case_id for r in rows}, kind=Discrepancy.Kind.OURS_ONLY,
                                partner=rows[0].response.partner).exclude(state=Discrepancy.State.RESOLVED) \
         .update(state=Discrepancy.State.RESOLVED, note="answered in a later response", updated_at=now)
 
@@ -409,7 +457,9 @@ def _open_discrepancies(response: Response, rows: list[ResponseRow], by, now: da
                   .exclude(state=Discrepancy.State.RESOLVED).values_list("case_id", flat=True))
     answered = set(ResponseRow.objects.filter(response__partner=partner, decision=ResponseRow.Decision.ACCEPTED)
                    .values_list("case_id", flat=True))
-    ours_only = Case.objects.filter(pk__in=asked - named - waiting - answered).only("pk", "reference")
+    missing = sorted(asked - named - waiting - answered)
+    ours_only = [case for start in range(0, len(missing), CHUNK)
+                 for case in Case.objects.filter(pk__in=missing[start:start + CHUNK]).only("pk", "reference")]
     items = [Discrepancy(partner=partner, response=response, case=case, kind=Discrepancy.Kind.OURS_ONLY, owner=by,
                          opened_at=now, updated_at=now, summary=f"{case.reference}: asked, not in {response.file_name}")
              for case in ours_only]
@@ -441,7 +491,7 @@ def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> Res
         _settle(row, now, "linked and accepted")
     elif decision == ResponseRow.Decision.REJECTED:
         if not reason.strip():
-            raise ExchangeError("a rejection needs a reason")
+            raise ExchangeError(_("a rejection needs a reason"))
         row.decision, row.reason, row.decided_at, row.decided_by = decision, reason.strip(), now, by
         row.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
         _settle(row, now, "link rejected")
@@ -492,7 +542,7 @@ def update_discrepancy(item: Discrepancy, *, state: str, note: str = "", owner=N
     if state not in Discrepancy.State.values:
         raise ExchangeError(f"unknown state {state!r}")
     if state == Discrepancy.State.RESOLVED and not note.strip():
-        raise ExchangeError("resolving a discrepancy needs a note saying how")
+        raise ExchangeError(_("resolving a discrepancy needs a note saying how"))
     before = {"state": item.state, "owner": item.owner_id, "note": item.note}
     item.state, item.updated_at = state, timezone.now()
     if note.strip():
@@ -519,3 +569,37 @@ def recheck_request(*, partner: Partner, cases: QuerySet[Case], fmt: str = "xlsx
         update_discrepancy(item, state=Discrepancy.State.ASKED_AGAIN,
                            note=f"re-check asked in request {exported.export.pk}", by=by)
     return exported
+
+
+@transaction.atomic
+def create_case_from_row(item: Discrepancy, *, origin_country: str, office=None, by=None) -> Case:
+    """Open the case a host-only row proposes: the person as the partner lists him, and its assertion."""
+    row = item.row
+    if item.kind != Discrepancy.Kind.HOST_ONLY or row is None or item.state == Discrepancy.State.RESOLVED:
+        raise ExchangeError("only an unresolved host-only item can become a new case")
+    response = row.response
+    occurred = PartialDate.from_iso(row.occurred_on) if row.occurred_on else PartialDate.from_date(response.imported_at.date())
+    try:
+        case = registry.create_case(
+            person=registry.PersonInput(names=[registry.NameInput(full_name=row.full_name, source=response.partner.code)],
+                                        date_of_birth=PartialDate.from_iso(row.date_of_birth) if row.date_of_birth else None,
+                                        passport_number=row.passport),
+            origin_country=origin_country, host_country=response.partner.country, reported_on=occurred,
+            # We learned of him when the list came in: the same moment as his partner's assertion, written after.
+            recorded_at=response.imported_at, recorded_by=by, office=office,
+            report=registry.ReportInput(source_type="host_list", received_on=response.imported_at.date(),
+                                        channel="spreadsheet", reporter_name=response.partner.code,
+                                        original_text=f"{response.file_name}, row {row.number}"),
+            recruitment=registry.RecruitmentInput(military_unit=row.military_unit, last_known_location=row.location),
+        )
+    except registry.RegistryError as exc:
+        raise ExchangeError(str(exc)) from None
+    row.case = case
+    row.our_status_before, row.outcome = case.status, outcome(case.status, row.event)
+    row.save(update_fields=["case", "our_status_before", "outcome"])
+    if row.event != Event.REPORTED:
+        _apply([row], by, timezone.now())
+    update_discrepancy(item, state=Discrepancy.State.RESOLVED, note=f"new case {case.reference} opened", owner=by, by=by)
+    item.case = case
+    item.save(update_fields=["case"])
+    return case

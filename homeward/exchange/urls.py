@@ -12,6 +12,7 @@ urlpatterns = [
     path("rows/<int:pk>/decide/", views.decide, name="decide"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("discrepancies/<int:pk>/", views.update_discrepancy, name="discrepancy"),
+    path("discrepancies/<int:pk>/new-case/", views.new_case, name="new_case"),
     path("partners/<str:code>/recheck/", views.recheck, name="recheck"),
     path("partners/", views.partners, name="partners"),
 ]

@@ -158,6 +158,20 @@ def update_discrepancy(request, pk):
 
 @view_access(roles=RECORDING)
 @require_POST
+def new_case(request, pk):
+    item = get_object_or_404(Discrepancy.objects.filter(case=None, kind=Discrepancy.Kind.HOST_ONLY), pk=pk)
+    user = request.user
+    origin = user.country or (user.office.country if user.office_id else "")
+    try:
+        case = services.create_case_from_row(item, origin_country=origin, office=user.office, by=user)
+    except services.ExchangeError as exc:
+        messages.error(request, str(exc))
+        return redirect("exchange:reconciliation")
+    return redirect("registry:case_detail", reference=case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
 def recheck(request, code):
     partner = get_object_or_404(Partner, code=code)
     try:

@@ -62,7 +62,10 @@ def sent(registry200, partner):
 
 
 @pytest.mark.parametrize("make_file, name", [(as_cp1251_csv, "otvet.csv"), (as_xlsx_with_title, "otvet.xlsx")])
-def test_response_is_linked_by_reference_engine_or_host_only(registry200, partner, officer, make_file, name):
+def test_response_is_linked_by_reference_engine_or_host_only(registry200, partner, officer, make_file, name,
+                                                            monkeypatch):
+    if name.endswith(".xlsx"):
+        monkeypatch.setattr(services, "PARALLEL_FROM", 10)  # the forked path that large lists take
     cases = sent(registry200, partner)
     rows = response_rows(cases[:100])
     result = services.import_response(partner=partner, content=make_file(rows), file_name=name, by=officer)

@@ -135,3 +135,18 @@ def test_reconciliation_case_panel_and_recheck_list(signed_in, registry200, part
     sheet = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(sheet) == 2 + 5 and "повторно проверить" in sheet[2][5]
     assert Discrepancy.objects.filter(kind="ours_only", state="asked_again").count() == 5
+
+
+def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry200, partner):
+    rows = response_rows(list(Case.objects.order_by("reference")[:9]))
+    rows[-1]["ФИО"] = "<script>alert(1)</script> БРАР"
+    services.import_response(partner=partner, content=as_xlsx_with_title(rows), file_name="h.xlsx")
+    item = Discrepancy.objects.get(kind="host_only")
+    html = signed_in.get(reverse("exchange:reconciliation")).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    response = signed_in.post(reverse("exchange:new_case", args=[item.pk]))
+    case = Case.objects.get(reference=response["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert case.person.names.get().full_name.endswith("БРАР") and case.military_unit == "в/ч 01234"
+    assert case.status == Event.IDENTIFIED and not case.reports.get().consent_to_share
+    item.refresh_from_db()
+    assert item.state == "resolved" and item.case == case
