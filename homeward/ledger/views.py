@@ -13,6 +13,7 @@ from . import forms, selectors, services
 from .models import Obligation, Payment
 
 OVERVIEW_ROLES = {Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR}
+CASE_COLUMNS = ["kind", "description", "debtor", "currency", "amount", "paid", "outstanding", "state"]
 TOTAL_COLUMNS = ["group", "currency", "obligations", "cases", "owed", "paid", "balance"]
 
 
@@ -81,6 +82,13 @@ def case_ledger(request, reference):
     form = forms.AsOfForm(request.GET or None)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else None
     ledger = selectors.case_ledger(case, as_of)
+    if request.GET.get("format"):
+        rows = [{"kind": line.obligation.get_kind_display(), "description": line.obligation.description,
+                 "debtor": line.obligation.debtor, "currency": line.obligation.currency,
+                 "amount": line.obligation.amount, "paid": line.paid, "outstanding": line.balance,
+                 "state": line.state_label} for line in ledger["lines"]]
+        return exports.table_response(request, f"ledger-{case.reference}", CASE_COLUMNS, rows,
+                                      request.GET["format"])
     audit.record_reads(request.user, [case], detail="ledger")
     can_record = request.user.role in RECORDING
     return render(request, "ledger/case.html", {

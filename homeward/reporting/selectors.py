@@ -290,10 +290,10 @@ def sum_warning(statement) -> str:
     stated = [(name, value) for name, value in parts if value is not None]
     if statement.known is None or len(stated) < 2:
         return ""
-    total = sum(value for _, value in stated)
+    total = sum(value for _name, value in stated)
     if total == statement.known:
         return ""
-    sum_text = " + ".join(str(value) for _, value in stated)
+    sum_text = " + ".join(str(value) for _name, value in stated)
     return _("%(parts)s = %(total)s, not %(known)s as stated") % {
         "parts": sum_text, "total": total, "known": statement.known}
 

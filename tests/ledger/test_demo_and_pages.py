@@ -77,3 +77,30 @@ def test_analyst_sees_ledger_totals_only_for_groups_of_five_or_more(client, demo
     assert "13000000.00" not in html and "&lt;5" in html and 'id="owed-paid-chart"' not in html
     rows = client.get(reverse("ledger:export"), {"by": "partner", "format": "csv"}).content.decode().splitlines()
     assert any(",<5,<5,<5,<5,<5" in row for row in rows[1:])
+
+
+def test_case_ledger_exports_as_of_a_day_and_is_audited(client, demo):
+    client.force_login(demo)
+    case = crore_case()
+    text = client.get(reverse("ledger:case", args=[case.reference]), {"format": "csv", "as_of": "2025-03-01"})
+    lines = text.content.decode().splitlines()
+    assert lines[0] == "kind,description,debtor,currency,amount,paid,outstanding,state"
+    assert any(line.startswith("death compensation,") and ",13000000.00,2500000.00,10500000.00,paid in part" in line
+               for line in lines)
+    assert AuditEntry.objects.filter(user=demo, action="export", target_label=f"ledger-{case.reference}.csv").exists()
+
+
+def test_officer_changes_state_and_reverses_through_the_forms(client, demo):
+    client.force_login(demo)
+    case = crore_case()
+    obligation = case.obligations.get(currency="INR")
+    client.post(reverse("ledger:change_state", args=[obligation.pk]),
+                {"state-state": "disputed", "state-on": "2025-07-01", "state-note": "second tranche short"})
+    assert obligation.states.order_by("-id").first().state == "disputed"
+    payment = obligation.payments.order_by("-paid_on").first()
+    client.post(reverse("ledger:reverse_payment", args=[payment.pk]),
+                {"reversal-on": "2025-07-02", "reversal-reason": "bank returned it"})
+    assert selectors.paid_total(obligation) == D("2500000.00")
+    response = client.post(reverse("ledger:reverse_payment", args=[payment.pk]),
+                           {"reversal-on": "2025-07-03", "reversal-reason": "again"}, follow=True)
+    assert "already reversed" in response.content.decode()
