@@ -153,12 +153,12 @@ def _start_memory_sampler(interval: float = 0.5) -> None:
     threading.Thread(target=run, daemon=True).start()
 
 
-def run_batch(n_host, n_cases, *, q):
+def run_batch(n_host, n_cases, workers=1, *, q):
     _start_memory_sampler()
     t0 = time.perf_counter()
     cases, host, truth = generate(n_host, n_cases)
     t_gen = time.perf_counter() - t0
-    res = link(cases, host)
+    res = link(cases, host, workers=workers)
     pred = {(l.left_id, l.right_id) for l in res.links}
     tp = len(pred & truth)
     p, r = tp / max(len(pred), 1), tp / max(len(truth), 1)
@@ -276,11 +276,12 @@ def main() -> None:
     ap.add_argument("--splink", action="store_true", help="also run Splink's default pipeline")
     ap.add_argument("--splink-keys", action="store_true", help="and Splink fed with our cross-script keys")
     ap.add_argument("--only-splink", action="store_true", help="skip the homeward batch run")
+    ap.add_argument("--workers", type=int, default=1, help="processes for homeward's batch scoring")
     args = ap.parse_args()
     top_names()   # warm the cache outside the measured child processes
     if args.host and args.cases and not args.only_splink:
-        out = in_child(run_batch, args.host, args.cases)
-        print(f"homeward link {args.cases:,} x {args.host:,}: {out['link_s']:.1f} s "
+        out = in_child(run_batch, args.host, args.cases, args.workers)
+        print(f"homeward link {args.cases:,} x {args.host:,} ({args.workers} worker(s)): {out['link_s']:.1f} s "
               f"(+{out['gen_s']:.1f} s data generation), {out['pairs']:,} candidate pairs, "
               f"P {out['precision']:.4f} R {out['recall']:.4f} F1 {out['f1']:.4f}, peak {out['peak_mib']:.0f} MiB")
     if args.host and args.cases and (args.splink or args.only_splink):

@@ -47,7 +47,6 @@ def _tick(progress, n):
 
 CHUNK = 2000
 PARALLEL_FROM = 20000
-MAX_WORKERS = 2
 _STATE = None   # (index, prepared left records, threshold) for the forked workers
 
 
@@ -66,7 +65,7 @@ def _link_chunk(bounds: tuple[int, int]) -> tuple[list[Link], int]:
 
 def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
          progress: Callable[[int], None] | None = None, model: Model | None = None,
-         one_to_one: bool = True, train: bool | None = None) -> LinkResult:
+         one_to_one: bool = True, train: bool | None = None, workers: int = 1) -> LinkResult:
     """Propose links between two lists, best first.
 
     Each left record is scored against the right list exactly as CandidateIndex.candidates would.
@@ -76,6 +75,10 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     `train` re-estimates the model on these two lists first (default: when no model is given); the
     model used is returned in the result, and CandidateIndex(right, model=result.model) gives the same
     probabilities for the same pairs.
+    `workers` > 1 scores the left list in forked processes (Linux/macOS): about that much faster on an
+    idle machine, but each worker ends up with its own copy of the registry's Python objects
+    (reference counting un-shares copy-on-write pages), so memory grows by ~1.5 GiB per million
+    registry rows per extra worker.
     """
     t0 = time.perf_counter()
     index = CandidateIndex(right, model=model)
@@ -87,7 +90,7 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
     links: list[Link] = []
     pairs = 0
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = max(1, min(os.cpu_count() or 1, workers))
     try:
         if workers > 1 and len(left_p) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
             # Workers inherit the built index by fork (copy-on-write); frozen objects are not touched

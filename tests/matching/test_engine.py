@@ -195,3 +195,16 @@ def test_fields_may_be_dates_or_partial_dates():
     left = [Record("L1", "Harpreet Singh", date_of_birth=PartialDate(1998, 3, 14)), Record("L2", None)]
     assert ("L1", "R1") in linked(left, right)
     assert Record.from_mapping({"id": 1, "full_name": "X", "date_of_birth": PartialDate(1998)}).date_of_birth == "1998"
+
+
+def test_parallel_scoring_gives_the_same_links(monkeypatch):
+    import matching.linkage as linkage
+    right = background(200, seed=21)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:60])]
+    serial = link(left, right, train=False)
+    monkeypatch.setattr(linkage, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(linkage, "CHUNK", 7)
+    parallel = link(left, right, train=False, workers=2)
+    assert [(l.left_id, l.right_id, l.match_probability) for l in serial.links] == \
+        [(l.left_id, l.right_id, l.match_probability) for l in parallel.links]
+    assert serial.candidate_pairs == parallel.candidate_pairs
