@@ -17,6 +17,7 @@ def bearer(officer, make_case):
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised so that CI runs the same bounded examples every time; change the seed by changing max_examples.
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, bearer):
     case.call_and_validate(headers={"Authorization": bearer})
