@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from homeward.registry.figures import (
     _VISIBLE_STATUS_EVENT,
     _WITHDRAWN_AND_INTRICATE,
     BucketChange,
+    Comparison,
     Figures,
     compare,
     figures,
@@ -230,10 +232,45 @@ class Dashboard:
         return buckets_by_month(self.on, self.known_at, self.origin)
 
 
+def changes_between(then: Figures, now: Figures) -> list[BucketChange]:
+    """The cases counted differently in two figures, and why: what figures.compare() says (a test holds them equal)."""
+    changes = []
+    for case_id in sorted(then.cases.keys() | now.cases.keys()):
+        before, after = then.cases.get(case_id), now.cases.get(case_id)
+        if before and after and before.bucket == after.bucket:
+            continue
+        why = "learned later" if before is None else "merged into another case or retracted" if after is None \
+            else "corrected since"
+        changes.append(BucketChange((after or before).reference, before.bucket if before else "",
+                                    after.bucket if after else "", why))
+    return changes
+
+
+def _in_own_connection(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    finally:
+        connection.close()  # the worker thread's own connection
+
+
+def comparison(on: date, known_at: datetime, origin: str | None = None) -> Comparison:
+    """compare(), with "then" and "now" computed side by side on PostgreSQL: each is a full pass over the log.
+
+    Only outside a transaction: a second connection would not see the first one's uncommitted rows.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return compare(on, known_at, origin=origin)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        then = pool.submit(_in_own_connection, figures, on, known_at, origin=origin)
+        now = pool.submit(_in_own_connection, figures, on, None, origin=origin)
+        then, now = then.result(), now.result()
+    return Comparison(then, now, changes_between(then, now))
+
+
 def dashboard(on: date, known_at: datetime | None, origin: str | None) -> Dashboard:
     if known_at:
-        comparison = _cached("compare", on, known_at, origin, lambda: compare(on, known_at, origin=origin))
-        now, then, changes = comparison.as_corrected, comparison.as_known_then, comparison.changes
+        comparison_ = _cached("compare", on, known_at, origin, lambda: comparison(on, known_at, origin))
+        now, then, changes = comparison_.as_corrected, comparison_.as_known_then, comparison_.changes
     else:
         now, then, changes = cached_figures(on, None, origin), None, []
     return Dashboard(on, known_at, origin, now, then, changes)
@@ -302,10 +339,10 @@ def check_statement(statement) -> StatementCheck:
     """The statement beside the same figures as known on its day and as corrected today, and why they differ."""
     known_at = end_of_day(statement.published_on)
     origin = statement.origin_country or None
-    comparison = _cached("compare", statement.figures_on, known_at, origin,
-                         lambda: compare(statement.figures_on, known_at, origin=origin))
-    then = _comparable(comparison.as_known_then.counts, statement)
-    now = _comparable(comparison.as_corrected.counts, statement)
+    result = _cached("compare", statement.figures_on, known_at, origin,
+                     lambda: comparison(statement.figures_on, known_at, origin))
+    then = _comparable(result.as_known_then.counts, statement)
+    now = _comparable(result.as_corrected.counts, statement)
     lines = [StatementLine(name, getattr(statement, name), then[name], now[name]) for name in COLUMNS
              if not (name == "missing" and statement.remaining_includes_missing and statement.missing is None)
              and not (name == "prisoner" and statement.remaining_includes_prisoner and statement.prisoner is None)]
@@ -314,6 +351,6 @@ def check_statement(statement) -> StatementCheck:
         notes.append(_("The statement counts the missing within those who remain; so does this comparison."))
     if statement.remaining_includes_prisoner:
         notes.append(_("The statement counts prisoners within those who remain; so does this comparison."))
-    changes = comparison.changes
+    changes = result.changes
     return StatementCheck(statement, lines, sum_warning(statement), changes, dict(Counter(c.why for c in changes)),
                           notes)

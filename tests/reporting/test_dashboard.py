@@ -108,3 +108,9 @@ def test_bad_queries_get_the_form_back(client, demo, params):
     client.force_login(demo)
     response = client.get(reverse("reporting:dashboard"), params)
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_changes_between_says_what_compare_says(demo):
+    for on, known in ((DAY1, DAY1), (DAY2, DAY2), (DAY1, DAY2)):
+        reference = selectors.compare(on, end_of_day(known))
+        assert selectors.changes_between(reference.as_known_then, reference.as_corrected) == reference.changes
