@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+
+from homeward.reporting.selectors import month_ends
 
 from .models import Contract, ExchangeRate, Obligation, ObligationState, Payment, StateEntry
 
@@ -33,13 +35,14 @@ def _as_of(as_of: date | None) -> date:
 def obligation_lines(obligations: QuerySet[Obligation], as_of: date | None = None) -> list[ObligationLine]:
     """Each obligation that had arisen by `as_of`, with its state, what was paid and what is owed on that day."""
     day = _as_of(as_of)
-    obligations = list(obligations.filter(arose_on__lte=day).select_related("case", "partner"))
-    ids = [o.pk for o in obligations]
+    arisen = obligations.filter(arose_on__lte=day)
     payments, states = defaultdict(list), defaultdict(list)
-    for payment in Payment.objects.filter(obligation_id__in=ids, paid_on__lte=day).select_related("rate"):
+    # Subqueries rather than id lists: SQLite limits the parameters of one statement.
+    for payment in Payment.objects.filter(obligation__in=arisen.values("pk"), paid_on__lte=day).select_related("rate"):
         payments[payment.obligation_id].append(payment)
-    for entry in StateEntry.objects.filter(obligation_id__in=ids, on__lte=day):
+    for entry in StateEntry.objects.filter(obligation__in=arisen.values("pk"), on__lte=day):
         states[entry.obligation_id].append(entry)
+    obligations = list(arisen.select_related("case", "partner"))
     labels = dict(ObligationState.choices)
     lines = []
     for o in obligations:
@@ -92,16 +95,6 @@ def totals(cases: QuerySet, by: str, as_of: date | None = None) -> list[dict]:
     for row in rows:
         row["cases"] = len(row["cases"])
     return rows
-
-
-def month_ends(first: date, last: date) -> list[date]:
-    ends = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        following = date(year + month // 12, month % 12 + 1, 1)
-        ends.append(min(following - timedelta(days=1), last))
-        year, month = following.year, following.month
-    return ends
 
 
 def owed_vs_paid(cases: QuerySet, until: date | None = None) -> dict[str, list[dict]]:

@@ -113,3 +113,14 @@ def test_the_family_sees_states_and_amounts_but_no_references(obligation, office
     assert summary == {"kind": "death compensation", "currency": "RUB", "amount": D("5000000.00"),
                        "paid": D("2000000.00"), "outstanding": D("3000000.00"), "state": "paid_in_part",
                        "state_label": "paid in part", "last_paid_on": date(2024, 12, 5)}
+
+
+def test_postgresql_itself_refuses_to_change_ledger_entries(obligation):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's; SQLite relies on the ORM's refusal")
+    services.record_payment(obligation=obligation, paid_on=date(2025, 1, 10), amount="1.00", currency="RUB")
+    for table in ("ledger_payment", "ledger_stateentry"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET recorded_at = recorded_at")
