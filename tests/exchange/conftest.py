@@ -40,11 +40,21 @@ def partner(db):
 @pytest.fixture
 def registry200(db, office):
     """200 fictional cases; every tenth has no consent to share."""
+    return make_registry(office, 200)
+
+
+@pytest.fixture
+def registry60(db, office):
+    """The first 60 of the same cases, for tests that need fewer (the suite stays fast)."""
+    return make_registry(office, 60)
+
+
+def make_registry(office, size):
     rng = random.Random(5)
     pairs = [(g, f) for g in GIVEN for f in FAMILY]
     rng.shuffle(pairs)
     cases = []
-    for n, (given, family) in enumerate(pairs[:200]):
+    for n, (given, family) in enumerate(pairs[:size]):
         person = services.PersonInput(
             names=[services.NameInput(full_name=f"{given} {family}")],
             date_of_birth=PartialDate(1985 + n % 15, 1 + n % 12, 1 + n % 28),

@@ -26,16 +26,16 @@ def upload(client, partner, content, name="otvet.csv"):
                                                     "file": SimpleUploadedFile(name, content)})
 
 
-def test_export_from_the_page_downloads_the_list_and_records_it(signed_in, registry200, partner, officer):
+def test_export_from_the_page_downloads_the_list_and_records_it(signed_in, registry60, partner, officer):
     response = signed_in.post(reverse("exchange:export"), {"partner": partner.pk, "ask": "discharge",
                                                            "status": "reported", "file_format": "xlsx"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 2 + 180
+    assert len(rows) == 2 + 54
     assert RequestExport.objects.get().created_by == officer
 
 
-def test_import_review_accept_and_reject_from_the_pages(signed_in, registry200, partner):
+def test_import_review_accept_and_reject_from_the_pages(signed_in, registry60, partner):
     services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
     rows = response_rows(list(Case.objects.order_by("reference")[:40]))
     for r in rows:
@@ -64,7 +64,7 @@ def test_import_review_accept_and_reject_from_the_pages(signed_in, registry200, 
     assert AuditEntry.objects.filter(target_type="exchange.responserow", target_id=str(second.pk)).exists()
 
 
-def test_a_bad_file_is_refused_with_the_row_named(signed_in, registry200, partner):
+def test_a_bad_file_is_refused_with_the_row_named(signed_in, registry60, partner):
     rows = response_rows(list(Case.objects.order_by("reference")[:10]))
     rows[2]["Статус"] = "откомандирован"
     response = upload(signed_in, partner, as_cp1251_csv(rows))
@@ -73,7 +73,7 @@ def test_a_bad_file_is_refused_with_the_row_named(signed_in, registry200, partne
     assert not ResponseRow.objects.exists()
 
 
-def test_administrator_extends_the_vocabulary_and_adds_partners(client, db, registry200, partner):
+def test_administrator_extends_the_vocabulary_and_adds_partners(client, db, registry60, partner):
     admin = User.objects.create_user("admin", role=User.Role.ADMINISTRATOR)
     client.force_login(admin)
     client.post(reverse("exchange:partners"), {"action": "word", "word": "Откомандирован", "event": "identified",
@@ -101,7 +101,7 @@ def test_officers_only(client, db, partner):
     assert client.get(reverse("exchange:partners")).status_code == 403
 
 
-def test_reconciliation_case_panel_and_recheck_list(signed_in, registry200, partner):
+def test_reconciliation_case_panel_and_recheck_list(signed_in, registry60, partner):
     cases = [c for c in Case.objects.order_by("reference") if c.reports.filter(consent_to_share=True).exists()]
     services.export_request(partner=partner, ask="identify", cases=Case.objects.filter(pk__in=[c.pk for c in cases[:12]]))
     rows = response_rows(cases[:6])
@@ -137,7 +137,7 @@ def test_reconciliation_case_panel_and_recheck_list(signed_in, registry200, part
     assert Discrepancy.objects.filter(kind="ours_only", state="asked_again").count() == 5
 
 
-def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry200, partner):
+def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry60, partner):
     rows = response_rows(list(Case.objects.order_by("reference")[:9]))
     rows[-1]["ФИО"] = "<script>alert(1)</script> БРАР"
     services.import_response(partner=partner, content=as_xlsx_with_title(rows), file_name="h.xlsx")
