@@ -27,7 +27,8 @@ STATES = ["Punjab", "Haryana", "Uttar Pradesh", "Bihar", "Kerala", "Telangana", 
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    """The larger of this process's peak and its largest matching worker's (Linux reports KiB)."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
 def names(country: str) -> tuple[list[str], list[str]]:

@@ -103,13 +103,18 @@ def create_cases(items: list[NewCase], *, recorded_by=None, import_batch: Import
         case=case, kind=Event.REPORTED, occurred_on=item.reported_on, recorded_at=now, recorded_by=recorded_by,
         report=report, source=item.report.source_type, import_batch=import_batch)
         for item, case, report in zip(items, cases, reports)])
+    # One entry per case, naming its person, names and report: the same facts create_case records
+    # in four entries, at a quarter of the rows (audit rows are most of a large import's cost).
+    report_of = {report.case_id: report for report in reports}
+    names_of: dict[int, list[str]] = {}
+    for row in name_rows:
+        names_of.setdefault(row.person_id, []).append(row.full_name)
     audit.record_many(recorded_by, cases, action=audit.Action.CREATE, changes_of=lambda case: {
         "reference": case.reference, "person": case.person_id, "origin_country": case.origin_country,
-        "host_country": case.host_country})
-    audit.record_many(recorded_by, reports, action=audit.Action.CREATE, changes_of=lambda report: {
-        "case": report.case.reference, "source_type": report.source_type,
-        "received_on": report.received_on.isoformat(), "channel": report.channel,
-        "consent_to_share": report.consent_to_share})
+        "host_country": case.host_country, "names": names_of.get(case.person_id, []),
+        "report": report_of[case.pk].pk, "source_type": report_of[case.pk].source_type,
+        "received_on": report_of[case.pk].received_on.isoformat(), "channel": report_of[case.pk].channel,
+        "consent_to_share": report_of[case.pk].consent_to_share})
     return cases
 
 

@@ -7,8 +7,12 @@ that row's outcome; both are streamed, so a 200k-row file never sits in memory.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import multiprocessing
+import os
 import re
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -68,7 +72,8 @@ def store(chunks, file_name: str, *, by, origin: str, host: str) -> Upload:
                     raise IntakeError(f"{file_name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into parts")
                 digest.update(chunk)
                 handle.write(chunk)
-        stored_as = f"{digest.hexdigest()}{Path(file_name).suffix.lower()[:8]}"
+        suffix = Path(file_name).suffix.lower()
+        stored_as = digest.hexdigest() + (suffix if re.fullmatch(r"\.[a-z0-9]{1,6}", suffix) else "")
         temporary.replace(upload_dir() / stored_as)
     finally:
         temporary.unlink(missing_ok=True)
@@ -145,60 +150,106 @@ def _record(person: registry.PersonInput):
         phone=person.phone, home_state=person.home_state, home_district=person.home_district, sex=person.sex)
 
 
+# Set in the parent just before the matching workers fork, so that they inherit the index for free.
+_WORKER_INDEX = None
+_WORKER_ALLOWED: set[int] | None = None
+CHUNK_ROWS = 1000
+
+
+def _match_chunk(records) -> list[list[duplicates.Match]]:
+    return [duplicates.find(record, limit=1, threshold=duplicates.REVIEW, index=_WORKER_INDEX,
+                            allowed=_WORKER_ALLOWED) for record in records]
+
+
+def _workers() -> int:
+    wanted = getattr(settings, "HOMEWARD_INTAKE_WORKERS", None)
+    return max(1, int(wanted) if wanted is not None else min(os.cpu_count() or 1, 4))
+
+
+def _outcome(planned: Planned, matches: list[duplicates.Match] | None, existing: bool) -> dict:
+    outcome = {"row": planned.number, "name": planned.fields["person"].names[0].resolved_full_name()[:300]}
+    if planned.errors:
+        return outcome | {"outcome": ERROR, "errors": [[e.column, e.reason] for e in planned.errors]}
+    if existing:
+        return outcome | {"outcome": PRESENT, "case": planned.reference}
+    if not matches:
+        return outcome | {"outcome": NEW}
+    match = matches[0]
+    return outcome | {"outcome": ATTACH if match.probability >= duplicates.ATTACH else REVIEW,
+                      "case": match.reference, "case_id": match.case_id,
+                      "probability": round(match.probability, 4), "explanation": match.explanation}
+
+
 def preview(upload: Upload, *, user) -> Upload:
-    """Decide every row's outcome and write them down; nothing in the registry changes."""
+    """Decide every row's outcome and write them down; nothing in the registry changes.
+
+    Matching is most of the work; on a machine with several cores forked workers match chunks of
+    rows while this process reads the next ones, and outcomes are written in file order.
+    """
+    global _WORKER_INDEX, _WORKER_ALLOWED
     from homeward.access import visible_cases
 
     counts = dict.fromkeys(OUTCOMES, 0)
     upload.problem = ""
-    allowed = set(visible_cases(user).values_list("pk", flat=True))
-    index = duplicates.REGISTRY.current()
-    existing_references = set()
+    _WORKER_ALLOWED = set(visible_cases(user).values_list("pk", flat=True))
+    _WORKER_INDEX = duplicates.REGISTRY.current()
+    workers = _workers()
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     rows = 0
-    try:
-        with open_table(_file_path(upload)) as table, _outcomes_path(upload).open("w", encoding="utf-8") as out:
-            for planned in _planned_rows(upload, table):
-                rows += 1
-                outcome = {"row": planned.number, "name": planned.fields["person"].names[0].resolved_full_name()[:300]}
-                if planned.errors:
-                    outcome |= {"outcome": ERROR, "errors": [[e.column, e.reason] for e in planned.errors]}
-                elif planned.reference and Case.objects.filter(reference=planned.reference).exists():
-                    existing_references.add(planned.reference)
-                    outcome |= {"outcome": PRESENT, "case": planned.reference}
-                else:
-                    matches = duplicates.find(_record(planned.fields["person"]), limit=1,
-                                              threshold=duplicates.REVIEW, index=index, allowed=allowed)
-                    if not matches:
-                        outcome["outcome"] = NEW
-                    else:
-                        match = matches[0]
-                        outcome |= {"outcome": ATTACH if match.probability >= duplicates.ATTACH else REVIEW,
-                                    "case": match.reference, "case_id": match.case_id,
-                                    "probability": round(match.probability, 4), "explanation": match.explanation}
+    in_flight: deque = deque()
+
+    def write_ready(out, wait_for: int) -> None:
+        while len(in_flight) > wait_for:
+            chunk, existing, result = in_flight.popleft()
+            found = iter(result.get() if pool else result)
+            for planned, is_existing in zip(chunk, existing):
+                needs_match = not planned.errors and not is_existing
+                outcome = _outcome(planned, next(found) if needs_match else None, is_existing)
                 counts[outcome["outcome"]] += 1
                 out.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+
+    def submit(chunk: list[Planned]) -> None:
+        references = {p.reference for p in chunk if p.reference and not p.errors}
+        taken = set(Case.objects.filter(reference__in=references).values_list("reference", flat=True)) \
+            if references else set()
+        existing = [p.reference in taken for p in chunk]
+        records = [_record(p.fields["person"]) for p, is_existing in zip(chunk, existing)
+                   if not p.errors and not is_existing]
+        result = pool.apply_async(_match_chunk, (records,)) if pool else _match_chunk(records)
+        in_flight.append((chunk, existing, result))
+
+    try:
+        with open_table(_file_path(upload)) as table, _outcomes_path(upload).open("w", encoding="utf-8") as out:
+            chunk: list[Planned] = []
+            for planned in _planned_rows(upload, table):
+                rows += 1
+                chunk.append(planned)
+                if len(chunk) >= CHUNK_ROWS:
+                    submit(chunk)
+                    chunk = []
+                    write_ready(out, wait_for=2 * workers)
+            if chunk:
+                submit(chunk)
+            write_ready(out, wait_for=0)
     except TableError as exc:
         upload.problem = str(exc)
     except (OSError, UnicodeError, ValueError) as exc:
         upload.problem = f"{upload.file_name} cannot be read: {exc}"
+    finally:
+        if pool:
+            pool.terminate()
+        _WORKER_INDEX = _WORKER_ALLOWED = None
     upload.rows, upload.counts = rows, counts
     upload.save(update_fields=["rows", "counts", "problem"])
     return upload
 
 
-def outcomes(upload: Upload, *, start: int = 0, stop: int | None = None) -> list[dict]:
-    path = _outcomes_path(upload)
-    if upload.problem or not path.exists():
+def outcomes(upload: Upload, *, start: int = 0, stop: int | None = None, only: str = "") -> list[dict]:
+    """Rows start..stop of the preview (of those with outcome `only`, if given), read from disk."""
+    if upload.problem or not _outcomes_path(upload).exists():
         return []
-    found = []
-    with path.open(encoding="utf-8") as handle:
-        for position, line in enumerate(handle):
-            if position < start:
-                continue
-            if stop is not None and position >= stop:
-                break
-            found.append(json.loads(line))
-    return found
+    lines = (o for o in _outcome_lines(upload) if not only or o["outcome"] == only)
+    return list(itertools.islice(lines, start, stop))
 
 
 def _outcome_lines(upload: Upload) -> Iterator[dict]:

@@ -252,8 +252,7 @@ def upload_preview(request, upload_id):
     show = request.GET.get("show", "")
     per_page = 200
     number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
-    rows = uploads.outcomes(stored, start=(number - 1) * per_page, stop=number * per_page) if not show \
-        else [o for o in uploads.outcomes(stored) if o["outcome"] == show][(number - 1) * per_page:number * per_page]
+    rows = uploads.outcomes(stored, start=(number - 1) * per_page, stop=number * per_page, only=show)
     audit.record(request.user, audit.Action.VIEW, stored, detail=f"preview page {number}")
     total = stored.counts.get(show, 0) if show else stored.rows
     return render(request, "intake/upload_preview.html", {

@@ -10,6 +10,7 @@ def fresh_index(settings, tmp_path):
     # Argon2 takes half a second a check by design; the throttling tests make dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     services._dummy_hash.cache_clear()
+    settings.HOMEWARD_INTAKE_WORKERS = 1  # one test below runs the forked workers
     settings.HOMEWARD_NOTIFIER = "homeward.intake.notify.FileNotifier"
     duplicates.REGISTRY.reset()
     yield

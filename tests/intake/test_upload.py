@@ -207,3 +207,22 @@ def test_analysts_may_not_upload(client, db):
     from homeward.accounts.models import User
     client.force_login(User.objects.create_user("analyst", role=User.Role.ANALYST))
     assert client.get(reverse("intake:upload")).status_code == 403
+
+
+def test_forked_matching_workers_give_the_same_preview(signed_in, registered, settings, monkeypatch):
+    monkeypatch.setattr(uploads, "CHUNK_ROWS", 2)
+    content = csv_bytes("Ravi Kumar,1990,Haryana,,01.05.2024", "Harpreet Singh,14.03.1998,Punjab,Z1234567,",
+                        "Mohan Lal,31.02.2024,Bihar,,", "Harpreet Singh,02.07.1998,,,", "Amit Yadav,1991,,,")
+    alone = [{k: v for k, v in o.items()} for o in uploads.outcomes(upload(signed_in, content).context["upload"])]
+    settings.HOMEWARD_INTAKE_WORKERS = 2
+    forked = uploads.outcomes(upload(signed_in, content).context["upload"])
+    assert forked == alone and [o["outcome"] for o in forked] == ["new", "attach", "error", "review", "new"]
+
+
+def test_preview_filters_by_outcome(signed_in, registered):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,", "Mohan Lal,31.02.2024,Bihar,,",
+                                           "Amit Yadav,1991,,,"))
+    stored = response.context["upload"]
+    page = signed_in.get(reverse("intake:upload_preview", args=[stored.pk]), {"show": "error"})
+    assert [row["row"] for row in page.context["rows"]] == [3]
+    assert stored.counts == {"new": 2, "attach": 0, "review": 0, "present": 0, "error": 1}
