@@ -30,7 +30,7 @@ def review_queue(response: Response, cases: QuerySet[Case]) -> QuerySet[Response
                                          decision__in=[ResponseRow.Decision.PENDING, ResponseRow.Decision.NEED_INFO],
                                          case__in=cases)
     return rows.select_related("case__person").prefetch_related("case__person__names", "case__person__identifiers") \
-        .order_by("decision", "-link", "probability", "number")
+        .order_by("-decision", "-link", "probability", "number")  # pending before need-info; reviews first, least sure first
 
 
 @dataclass
