@@ -73,6 +73,8 @@ def buckets_over_time(points: list[tuple[date, dict]], *, fmt: str = "svg", titl
                        colors=[COLOURS[b] for b in BUCKETS], step="post" if len(days) == 1 else None)
     axes.set_ylabel("cases")
     axes.set_title(title)
+    # Headroom above the tallest stack, so that the legend sits over empty space, not over the data.
+    axes.set_ylim(0, max([counts["known"] for _, counts in points] + [1]) * 1.25)
     axes.legend(loc="upper left", fontsize=8, ncols=5, frameon=False)
     axes.margins(x=0)
     figure.autofmt_xdate()
