@@ -146,6 +146,7 @@ class Discrepancy(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("open")
         ASKED_AGAIN = "asked_again", _("asked again")
+        ANSWERED = "answered", _("answered by the partner")
         RESOLVED = "resolved", _("resolved")
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="discrepancies")

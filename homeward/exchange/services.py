@@ -555,6 +555,31 @@ def update_discrepancy(item: Discrepancy, *, state: str, note: str = "", owner=N
 
 
 @transaction.atomic
+def answer_discrepancy(item: Discrepancy, *, answer: str, by) -> Discrepancy:
+    """The partner's liaison answers a discrepancy; an officer still decides whether it is resolved."""
+    if not answer.strip():
+        raise ExchangeError(_("an answer cannot be empty"))
+    if by.partner_id != item.partner_id:
+        raise ExchangeError(_("only the partner asked can answer"))
+    stamp = timezone.now()
+    note = f"{item.note}\n" if item.note else ""
+    note += f"[{stamp:%Y-%m-%d} {item.partner.code}] {answer.strip()}"
+    return update_discrepancy(item, state=Discrepancy.State.ANSWERED, note=note, by=by)
+
+
+def sent_to_partner(partner: Partner, cases: QuerySet[Case]) -> list[dict]:
+    """What the liaison may see of each case: exactly the columns of the latest request list it was in."""
+    latest_ask = {}
+    for export in RequestExport.objects.filter(partner=partner).order_by("created_at", "id").prefetch_related("cases"):
+        for case in export.cases.all():
+            latest_ask[case.pk] = (export.ask, export.created_at)
+    visible = cases.filter(pk__in=latest_ask).select_related("person").prefetch_related(
+        "person__names", "person__identifiers").order_by("reference")
+    return [{"case": case, "values": request_rows([case], latest_ask[case.pk][0])[0], "sent_at": latest_ask[case.pk][1]}
+            for case in visible]
+
+
+@transaction.atomic
 def recheck_request(*, partner: Partner, cases: QuerySet[Case], fmt: str = "xlsx", encoding: str = "utf-8",
                     by=None) -> ExportedFile:
     """A request list ("please re-check these") for the cases of the open discrepancies with this partner."""

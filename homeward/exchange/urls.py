@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import liaison, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("discrepancies/<int:pk>/new-case/", views.new_case, name="new_case"),
     path("partners/<str:code>/recheck/", views.recheck, name="recheck"),
     path("partners/", views.partners, name="partners"),
+    path("partner/cases/", liaison.cases, name="liaison_cases"),
+    path("partner/upload/", liaison.upload, name="liaison_upload"),
+    path("partner/discrepancies/", liaison.discrepancies, name="liaison_discrepancies"),
+    path("partner/discrepancies/<int:pk>/answer/", liaison.answer, name="liaison_answer"),
 ]

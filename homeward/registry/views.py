@@ -24,6 +24,8 @@ def home(request):
         return redirect("registry:case_list")
     if request.user.role == Role.ANALYST:
         return redirect("registry:figures")
+    if request.user.role == Role.HOST_LIAISON and request.user.partner_id:
+        return redirect("exchange:liaison_cases")
     return render(request, "registry/home.html")
 
 

@@ -1,0 +1,71 @@
+"""The host agency's liaison: only the cases it was asked about, only the columns it was sent."""
+
+import pytest
+from django.urls import reverse
+
+from homeward.accounts.models import User
+from homeward.audit.models import AuditEntry
+from homeward.exchange import services
+from homeward.exchange.models import Discrepancy
+
+from .conftest import as_cp1251_csv, response_rows
+
+
+@pytest.fixture
+def liaison(partner):
+    return User.objects.create_user("liaison", role=User.Role.HOST_LIAISON, partner=partner)
+
+
+@pytest.fixture
+def sent(registry60, partner, officer):
+    from homeward.registry.models import Case
+
+    asked = Case.objects.filter(pk__in=[c.pk for c in registry60[:20]])
+    services.export_request(partner=partner, ask="identify", cases=asked, by=officer)
+    return [c for c in registry60[:20] if c.reports.filter(consent_to_share=True).exists()]
+
+
+def test_liaison_sees_only_the_cases_and_columns_that_were_sent(client, liaison, sent, registry60):
+    client.force_login(liaison)
+    response = client.get(reverse("exchange:liaison_cases"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'lang="ru"' in html
+    shown = [item["case"].reference for item in response.context["sent"]]
+    assert shown == sorted(c.reference for c in sent)
+    assert registry60[30].reference not in html           # never asked about
+    assert "+91 97" not in html and "Mother of" not in html  # reporter contact and name were never sent
+    assert AuditEntry.objects.filter(user=liaison, action="view", target_id=str(sent[0].pk)).exists()
+    assert client.get(reverse("registry:case_detail", args=[sent[0].reference])).status_code == 403
+    assert client.get(reverse("exchange:overview")).status_code == 403
+
+
+def test_liaison_uploads_an_answer_linked_only_within_what_was_asked(client, liaison, partner, sent):
+    client.force_login(liaison)
+    content = as_cp1251_csv(response_rows(sent))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("ответ.csv", content, content_type="text/csv")
+    response = client.post(reverse("exchange:liaison_upload"), {"file": upload}, follow=True)
+    assert "The embassy will review them" in response.content.decode() or "Получено" in response.content.decode()
+    imported = partner.responses.get()
+    assert imported.imported_by == liaison
+    linked = {row.case_id for row in imported.response_rows.exclude(case=None)}
+    assert linked <= {c.pk for c in sent}
+
+
+def test_liaison_answers_a_discrepancy_and_an_officer_still_resolves_it(client, liaison, partner, sent):
+    item = Discrepancy.objects.create(partner=partner, case=sent[0], kind=Discrepancy.Kind.CONFLICT,
+                                      summary="we: discharged; they: в строю", opened_at=sent[0].created_at,
+                                      updated_at=sent[0].created_at)
+    client.force_login(liaison)
+    page = client.get(reverse("exchange:liaison_discrepancies"))
+    assert [i.pk for i, _age in page.context["items"]] == [item.pk]
+    client.post(reverse("exchange:liaison_answer", args=[item.pk]), {"answer": "Уволен 01.09.2024, приказ 123"})
+    item.refresh_from_db()
+    assert item.state == Discrepancy.State.ANSWERED and "приказ 123" in item.note
+
+
+def test_liaison_home_lands_on_the_requests(client, liaison):
+    client.force_login(liaison)
+    response = client.get(reverse("registry:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("exchange:liaison_cases")
