@@ -217,7 +217,8 @@ def splink_link(cases, host, keys=False, threshold=0.5):
                      cl.ExactMatch("passport")],
         # host rosters put the surname first: also block on the swapped pair. (Name + birth *year*
         # rules are what one would write first, but with Zipf-distributed Indian names they produced
-        # more than 16 GiB of pairs at 1M x 1M; name + full date keeps Splink within memory.)
+        # more than 16 GiB of pairs at 1M x 1M; name + full date keeps Splink within memory. The same
+        # goes for the EM training rule: surname + year took > 12 GiB.)
         blocking_rules_to_generate_predictions=[block_on("first_name", "surname"),
                                                 "l.first_name = r.surname and l.surname = r.first_name",
                                                 block_on("surname", "dob"), block_on("first_name", "dob"),
@@ -230,7 +231,7 @@ def splink_link(cases, host, keys=False, threshold=0.5):
     steps = [lambda: linker.training.estimate_u_using_random_sampling(max_pairs=1e6),
              lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob")),
              lambda: linker.training.estimate_parameters_using_expectation_maximisation(
-                 block_on("surname", "year"))]
+                 block_on("first_name", "surname"))]
     for step in steps:
         try:
             step()
