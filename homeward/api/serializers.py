@@ -122,3 +122,23 @@ class FiguresQuerySerializer(serializers.Serializer):
     on = serializers.DateField()
     known_at = serializers.DateTimeField(required=False)
     origin = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+
+
+class ResponseUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="the partner's response list, XLSX or CSV")
+    partner = serializers.SlugField(required=False, help_text="partner code; a liaison's own partner when omitted")
+
+
+class ResponseCountsSerializer(serializers.Serializer):
+    by_reference = serializers.IntegerField()
+    auto = serializers.IntegerField()
+    review = serializers.IntegerField()
+    host_only = serializers.IntegerField()
+    errors = serializers.IntegerField()
+
+
+class ResponseResultSerializer(serializers.Serializer):
+    response = serializers.IntegerField(allow_null=True)
+    already_imported = serializers.BooleanField()
+    counts = ResponseCountsSerializer()
+    errors = serializers.ListField(child=serializers.CharField())

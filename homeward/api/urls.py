@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<str:reference>/reports/", views.CaseReports.as_view(), name="case_reports"),
     path("persons/<int:person_id>/", views.PersonDetail.as_view(), name="person"),
     path("figures/", views.Figures.as_view(), name="figures"),
+    path("exchange/responses/", views.ExchangeResponses.as_view(), name="exchange_responses"),
     path("schema/", view_access(public=True)(SpectacularAPIView.as_view(api_version="v1")), name="schema"),
     re_path(r"", view_access(public=True)(views.no_such_endpoint)),
 ]

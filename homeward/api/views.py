@@ -6,10 +6,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.views import APIView
 
 from homeward.access import PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, visible_cases
+from homeward.accounts.models import Partner
 from homeward.audit import services as audit
+from homeward.exchange import services as exchange
 from homeward.registry import selectors, services
 from homeward.registry.figures import figures
 from homeward.registry.lifecycle import Event
@@ -132,3 +136,38 @@ def no_such_endpoint(request, *args, **kwargs):
     """Unknown API paths answer in the API's error shape, not with the site's HTML page."""
     return JsonResponse({"error": {"status": 404, "code": "not_found", "message": "no such endpoint", "fields": {}}},
                         status=404)
+
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@declare(write_roles={Role.HOST_LIAISON, Role.HQ_OFFICER, Role.MISSION_OFFICER})
+class ExchangeResponses(APIView):
+    """A partner's system posts its response list; it is linked and queued exactly as an upload on the site."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": serializers.ResponseUploadSerializer},
+                   responses={201: serializers.ResponseResultSerializer, 200: serializers.ResponseResultSerializer})
+    def post(self, request):
+        data = serializers.ResponseUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if user.role == Role.HOST_LIAISON:
+            partner = user.partner
+            if data.validated_data.get("partner") not in (None, partner.code if partner else None):
+                raise PermissionDenied("a liaison uploads for its own agency only")
+        else:
+            partner = Partner.objects.filter(code=data.validated_data.get("partner", "")).first()
+        if partner is None:
+            raise NotFound("no partner with that code")
+        upload = data.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": ["a response list is at most 50 MB"]})
+        result = exchange.import_response(partner=partner, content=upload.read(), file_name=upload.name,
+                                          cases=visible_cases(user), by=user)
+        body = {"response": result.response.pk if result.response else None,
+                "already_imported": result.already_imported, "counts": result.counts, "errors": result.errors}
+        if result.errors:
+            raise ValidationError({"file": result.errors[:100]})
+        return Response(serializers.ResponseResultSerializer(body).data, status=200 if result.already_imported else 201)

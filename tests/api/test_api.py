@@ -97,3 +97,35 @@ def test_api_token_command_prints_a_key_once(officer, capsys):
     key = capsys.readouterr().out.strip()
     assert key.startswith("hw_")
     assert officer.api_tokens.get().key_hash != key
+
+
+def test_a_partner_system_posts_its_response_list(db, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from homeward.accounts.models import Partner
+    from homeward.registry import services
+    from tabular import PartialDate
+
+    partner = Partner.objects.create(code="RU-MOD", name="Ministry of Defence", country="RU")
+    liaison = User.objects.create_user("ru-system", role=User.Role.HOST_LIAISON, partner=partner)
+    case = services.create_case(
+        person=services.PersonInput(names=[services.NameInput(full_name="Ravi Kumar")]), origin_country="IN",
+        host_country="RU", reported_on=PartialDate(2024, 3, 1), report=services.ReportInput(
+            source_type="family", received_on=PartialDate(2024, 3, 1).first_day, consent_to_share=True))
+    from homeward.exchange import services as exchange
+    from homeward.registry.models import Case
+    exchange.export_request(partner=partner, ask="identify", cases=Case.objects.all(), by=officer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(liaison, 'ministry system')}")
+    content = f"№;ФИО;Дата рождения;Статус;наш номер\n1;КУМАР РАВИ;;в строю;{case.reference}\n".encode("cp1251")
+    response = client.post("/api/v1/exchange/responses/", {"file": SimpleUploadedFile("ответ.csv", content)},
+                           format="multipart")
+    assert response.status_code == 201, response.json()
+    assert response.json()["counts"] == {"by_reference": 1, "auto": 0, "review": 0, "host_only": 0, "errors": 0}
+    again = client.post("/api/v1/exchange/responses/", {"file": SimpleUploadedFile("ответ.csv", content)},
+                        format="multipart")
+    assert again.status_code == 200 and again.json()["already_imported"] is True
+    other = client.post("/api/v1/exchange/responses/", {"file": SimpleUploadedFile("x.csv", content),
+                                                         "partner": "UA-MOD"}, format="multipart")
+    assert other.status_code == 403
+    assert APIClient().post("/api/v1/exchange/responses/", {}, format="multipart").status_code == 401
