@@ -3,6 +3,7 @@ and atomic commit, on a throwaway SQLite database. Prints time and peak memory.
 
     .venv/bin/python bench/intake_upload.py                      # 100k rows, 5k cases already registered
     .venv/bin/python bench/intake_upload.py --rows 10000 --registry 1000   # a quick run
+    eval "$(scripts/postgres start)"; .venv/bin/python bench/intake_upload.py   # on a throwaway PostgreSQL
 
 Goal (issue 4): previewed and committed in under 60 s each... and under 1 GiB of memory.
 A benchmark, not a test: it prints numbers and exits non-zero only if something is wrong, not slow.
@@ -52,7 +53,9 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="homeward-intake-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    # A PostgreSQL DATABASE_URL (e.g. from scripts/postgres start) is used as given; else a fresh SQLite.
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["HOMEWARD_DATA_DIR"] = str(workdir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "homeward.settings"
     import django
