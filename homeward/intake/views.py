@@ -18,7 +18,7 @@ from tabular import parse_partial_date
 from . import duplicates, selectors, services, uploads
 from .forms import (FamilyReportForm, MergeForm, MoreInformationForm, NoteForm, OfficerReportForm, StatusLookupForm,
                     UploadForm)
-from .models import ReviewItem, Upload
+from .models import Upload
 
 FAMILY_CASE = "intake_family_case"
 RECEIPT = "intake_receipt"

@@ -7,9 +7,9 @@ from homeward.audit.models import AuditEntry
 from homeward.registry import merging
 from homeward.registry.figures import figures
 from homeward.registry.models import Case
-from homeward.registry.services import RegistryError, add_report, ReportInput, record_event
+from homeward.registry.services import RegistryError, ReportInput, add_report
 
-from ..conftest import at, day
+from ..conftest import at
 
 
 @pytest.fixture
