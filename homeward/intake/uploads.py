@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.registry import services as registry
-from homeward.registry.importing import CASES, _RowReader, _sex
+from homeward.registry.importing import CASES, RowReader, read_sex
 from homeward.registry.models import Case, ImportBatch, Report
 from tabular import CellError, PartialDate, TableError, open_table, write_xlsx
 
@@ -108,7 +108,7 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         if count > MAX_ROWS:
             raise TableError(f"{upload.file_name} has more than {MAX_ROWS} rows; split it into parts")
         errors: list[CellError] = []
-        read = _RowReader(table, row, errors)
+        read = RowReader(table, row, errors)
         for header, value in row.raw.items():
             if _FORMULA.match(value):
                 errors.append(CellError(row.number, header, None, "looks like a spreadsheet formula; "
@@ -127,7 +127,7 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         if not name.resolved_full_name():
             read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
         person = registry.PersonInput(
-            names=[name], sex=_sex(read), date_of_birth=read.partial_date("date_of_birth"),
+            names=[name], sex=read_sex(read), date_of_birth=read.partial_date("date_of_birth"),
             home_state=read.text("home_state", max_length=100), home_district=read.text("home_district", max_length=100),
             home_village=read.text("home_village", max_length=100),
             passport_number=read.text("passport_number", max_length=64), phone=read.text("phone", max_length=64))

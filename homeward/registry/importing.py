@@ -61,7 +61,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _RowReader:
+class RowReader:
     """Reads one row's fields, collecting a CellError for every problem instead of stopping at the first."""
 
     def __init__(self, table: Table, row, errors: list[CellError]):
@@ -148,7 +148,7 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
     with table:
         for row in table:
             result.rows += 1
-            read = _RowReader(table, row, result.errors)
+            read = RowReader(table, row, result.errors)
             reference = read.text("reference", max_length=32)
             if reference and reference in seen_references:
                 read.fail("reference", f"{reference} already appears in row {seen_references[reference]}")
@@ -162,7 +162,7 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
                 read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
             person = services.PersonInput(
                 names=[name],
-                sex=_sex(read),
+                sex=read_sex(read),
                 date_of_birth=read.partial_date("date_of_birth"),
                 home_state=read.text("home_state", max_length=100),
                 home_district=read.text("home_district", max_length=100),
@@ -212,7 +212,7 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
     return result
 
 
-def _sex(read: _RowReader) -> str:
+def read_sex(read: RowReader) -> str:
     value = read.text("sex").casefold()
     mapping = {"m": "M", "male": "M", "м": "M", "муж": "M", "мужской": "M", "पुरुष": "M",
                "f": "F", "female": "F", "ж": "F", "жен": "F", "женский": "F", "महिला": "F", "": ""}
@@ -237,7 +237,7 @@ def import_events(path: Path | str, *, mapping: dict[str, str] | None = None, re
     with table:
         for row in table:
             result.rows += 1
-            read = _RowReader(table, row, result.errors)
+            read = RowReader(table, row, result.errors)
             reference = read.text("case_ref", required=True, max_length=32)
             kind_text = read.text("event", required=True, max_length=40).lower()
             if kind_text and kind_text not in FILE_EVENTS:
