@@ -1,6 +1,8 @@
 from datetime import datetime, timezone
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from homeward.accounts.models import Office, User
 from homeward.registry import services
@@ -14,6 +16,13 @@ def at(text: str) -> datetime:
 
 def day(text: str) -> PartialDate:
     return PartialDate.from_iso(text)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in another language must not leave the next test speaking it (Django keeps it per thread)."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

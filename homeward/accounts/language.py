@@ -14,6 +14,8 @@ class PartnerLanguageMiddleware:
         if user is not None and user.is_authenticated and user.partner_id and not chosen:
             language = user.partner.language
             if language in dict(settings.LANGUAGES):
-                translation.activate(language)
                 request.LANGUAGE_CODE = language
+                # override, not activate: the language must not outlive this request in the thread.
+                with translation.override(language):
+                    return self.get_response(request)
         return self.get_response(request)

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from homeward import crypto
@@ -144,12 +144,15 @@ def _latin_name(case: Case) -> str:
 
 
 def request_rows(cases, ask: str) -> list[list[str]]:
+    # The file is bilingual whatever language the officer's pages are in.
+    with translation.override("en"):
+        asked = f"{ASK_RUSSIAN[Ask(ask)]} / {Ask(ask).label}"
     rows = []
     for case in cases:
         latin = _latin_name(case)
         passports = [i.value for i in case.person.identifiers.all() if i.kind == "passport"]
         rows.append([case.reference, latin, to_cyrillic(latin), _dob_text(case.person.date_of_birth),
-                     passports[0] if passports else "", f"{ASK_RUSSIAN[Ask(ask)]} / {Ask(ask).label}"])
+                     passports[0] if passports else "", asked])
     return rows
 
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tabular import CellError, PartialDate, neutralise_formula, open_table, write_csv, write_xlsx
+from tabular.headers import is_known_header
 
 DANGEROUS = ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","click")',
              "=cmd|' /C calc'!A0"]
@@ -126,7 +127,10 @@ def test_write_xlsx_to_file_object():
         assert [r.values for r in table] == [{"full_name": "Ravi", "date_of_birth": "1995"}]
 
 
-cell_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip)
+# A data row made only of header words ("ФИО", "Воинская часть") reads as a second header row, on
+# purpose: officials' sheets do carry two-row headers. Such rows are no round trip, so none is drawn.
+cell_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip).filter(
+    lambda text: not is_known_header(text))
 
 
 @settings(max_examples=40, deadline=None)
