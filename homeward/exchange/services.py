@@ -479,7 +479,8 @@ def _open_discrepancies(response: Response, rows: list[ResponseRow], by, now: da
 @transaction.atomic
 def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> ResponseRow:
     """Accept (write their assertion), reject (with a reason: the row is host-only) or ask for more."""
-    row = ResponseRow.objects.select_for_update().select_related("response__partner", "case").get(pk=row.pk)
+    # Only the row is locked: PostgreSQL cannot lock the nullable side (case) of the outer join.
+    row = ResponseRow.objects.select_for_update(of=("self",)).select_related("response__partner", "case").get(pk=row.pk)
     if row.decision == ResponseRow.Decision.ACCEPTED or row.decision == ResponseRow.Decision.REJECTED:
         raise ExchangeError(f"row {row.number} is already {row.get_decision_display()}")
     if row.case is None:
@@ -525,7 +526,7 @@ def _settle(row: ResponseRow, now: datetime, note: str) -> None:
 def accept_auto(*, responses: QuerySet[Response] | None = None, by=None) -> int:
     """Accept every pending auto-proposed link of the open responses, in one go."""
     responses = responses if responses is not None else Response.objects.filter(is_open=True)
-    rows = list(ResponseRow.objects.select_for_update().filter(
+    rows = list(ResponseRow.objects.select_for_update(of=("self",)).filter(
         response__in=responses, link=ResponseRow.Link.AUTO, decision=ResponseRow.Decision.PENDING)
         .select_related("response__partner", "case").order_by("response_id", "number"))
     now = timezone.now()
