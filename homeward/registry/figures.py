@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -108,8 +109,9 @@ def _status_sql() -> str:
     return _STATUS_SQL_POSTGRES if connection.vendor == "postgresql" else _STATUS_SQL_SQLITE
 
 
-@dataclass(frozen=True, slots=True)
-class CaseBucket:
+class CaseBucket(NamedTuple):
+    """One case's place in the figures; a tuple because 100k of them are built per call."""
+
     case_id: int
     reference: str
     status: str
