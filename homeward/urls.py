@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from homeward.access import view_access
@@ -19,5 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include("homeward.api.urls")),
     path("audit/", include("homeward.audit.urls")),
+    # The admin signs in through the same throttled, two-factor sign-in as every other page.
+    path("admin/login/", public(RedirectView.as_view(pattern_name="login", query_string=True)), name="admin_login"),
     path("admin/", admin.site.urls),
 ]

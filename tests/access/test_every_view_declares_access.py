@@ -1,6 +1,5 @@
 """Walks every URL of the project: a view without a declared access rule fails here, so none is forgotten."""
 
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
 
@@ -25,7 +24,8 @@ def test_every_view_declares_who_may_use_it():
     assert not undeclared, f"views without @view_access: {undeclared}"
 
 
-def test_the_admin_site_is_for_staff_only(client, db):
+def test_the_admin_site_is_for_staff_only_and_signs_in_like_every_page(client, db):
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert admin.site.has_permission is not None
+    response = client.get(response["Location"])
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/admin/")
