@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 import matching
-from homeward.accounts.models import Office, User
+from homeward.accounts.models import Office, Partner, User
 from homeward.registry import services
 from homeward.registry.lifecycle import Event
 from homeward.registry.models import Case, Report
@@ -186,6 +186,8 @@ def _demo_offices_and_users(stdout) -> User:
     }
     for code, (name, country) in offices.items():
         Office.objects.get_or_create(code=code, defaults={"name": name, "country": country})
+    partner, _created = Partner.objects.get_or_create(code="RU-MOD", defaults={
+        "name": "Министерство обороны Российской Федерации", "country": "RU", "language": "ru"})
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=demo.username,
@@ -193,6 +195,7 @@ def _demo_offices_and_users(stdout) -> User:
                 "role": demo.role,
                 "country": "IN",
                 "office": Office.objects.get(code=demo.office) if demo.office else None,
+                "partner": partner if demo.role == User.Role.HOST_LIAISON else None,
                 "is_staff": demo.role == User.Role.ADMINISTRATOR,
                 "is_superuser": demo.role == User.Role.ADMINISTRATOR,
             },
