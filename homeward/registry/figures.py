@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from datetime import timezone as dt_timezone
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -141,6 +142,11 @@ class Figures:
             for key, tally in groups.items()
         }
         return dict(sorted(rows.items(), key=lambda item: (-item[1]["known"], item[0])))
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """"As known on a day" means everything recorded by the end of that day (UTC)."""
+    return datetime.combine(day, time.max, tzinfo=dt_timezone.utc) if day else None
 
 
 def figures(on: date, known_at: datetime | None = None, *, origin: str | None = None) -> Figures:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from tabular import CellError, PartialDate, Table, TableError, open_table, parse
 from homeward.audit import services as audit
 
 from . import services
+from .figures import end_of_day
 from .lifecycle import FILE_EVENTS, Event
 from .models import Case, CaseEvent, ImportBatch, Report
 
@@ -102,8 +103,7 @@ class RowReader:
         try:
             if len(raw) <= 10 and parse_partial_date(raw) is not None and parse_partial_date(raw).precision == "day":
                 # A bare date means "as known that day": the end of it, not its first instant.
-                day = parse_partial_date(raw).first_day
-                return datetime.combine(day, time.max, tzinfo=timezone.utc)
+                return end_of_day(parse_partial_date(raw).first_day)
             value = parse_timestamp(raw)
         except ValueError as exc:
             self.fail(field_name, str(exc))

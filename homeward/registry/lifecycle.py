@@ -65,7 +65,8 @@ LABELS: dict[Event, str] = {
     Event.REQUEST_SENT: "request sent to partner",
 }
 
-_ALIVE_IN_SERVICE = {
+# What may happen to a man the host has in service (or not yet located).
+_IN_SERVICE_OUTCOMES = {
     Event.IDENTIFIED,
     Event.DISCHARGE_REQUESTED,
     Event.MISSING,
@@ -77,8 +78,8 @@ _ALIVE_IN_SERVICE = {
 # status -> events that may follow it. None is a case with no events yet.
 TRANSITIONS: dict[Event | None, frozenset[Event]] = {
     None: frozenset({Event.REPORTED}),
-    Event.REPORTED: frozenset(_ALIVE_IN_SERVICE | {Event.NOT_IN_SERVICE}),
-    Event.IDENTIFIED: frozenset(_ALIVE_IN_SERVICE - {Event.IDENTIFIED} | {Event.DISCHARGED}),
+    Event.REPORTED: frozenset(_IN_SERVICE_OUTCOMES | {Event.NOT_IN_SERVICE}),
+    Event.IDENTIFIED: frozenset(_IN_SERVICE_OUTCOMES - {Event.IDENTIFIED} | {Event.DISCHARGED}),
     Event.DISCHARGE_REQUESTED: frozenset(
         {Event.CONTRACT_ANNULLED, Event.DISCHARGED, Event.MISSING, Event.PRISONER, Event.KILLED, Event.MERGED}
     ),

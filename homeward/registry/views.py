@@ -1,5 +1,5 @@
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +11,7 @@ from homeward import ui
 from homeward.audit import services as audit
 
 from . import selectors, services
-from .figures import compare, figures
+from .figures import compare, end_of_day, figures
 from .forms import CorrectionForm, EventForm, FiguresForm
 from .lifecycle import LABELS, STATUS_EVENTS, Event
 from .models import PersonIdentifier
@@ -95,10 +95,6 @@ def add_event(request, reference):
     return redirect("registry:case_detail", reference=case.reference)
 
 
-def _end_of(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.max, tzinfo=timezone.utc) if day else None
-
-
 @view_access(roles={Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR})
 def figures_page(request):
     form = FiguresForm(request.GET or {"on": date.today().isoformat()})
@@ -108,7 +104,7 @@ def figures_page(request):
     user = request.user
     on = form.cleaned_data["on"]
     origin = figures_origin(user) or form.cleaned_data["origin"].upper() or None
-    known_at = _end_of(form.cleaned_data["known_at"])
+    known_at = end_of_day(form.cleaned_data["known_at"])
     if known_at:
         comparison = compare(on, known_at, origin=origin)
         current, then, changes = comparison.as_corrected, comparison.as_known_then, comparison.changes

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from homeward.registry.figures import (
     Comparison,
     Figures,
     compare,
+    end_of_day,
     figures,
 )
 from homeward.registry.lifecycle import BUCKETS, Event
@@ -32,10 +33,6 @@ BREAKDOWNS = ("state", "origin", "district", "agent", "partner", "month")
 # Months before `on` the series reaches back at most: enough for the whole history of the crisis,
 # and a bound on the chart's width and the page's cost.
 SERIES_MONTHS = 36
-
-
-def end_of_day(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.max, tzinfo=timezone.utc) if day else None
 
 
 def _registry_version() -> int:

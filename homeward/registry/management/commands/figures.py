@@ -1,11 +1,11 @@
 import csv
 import io
 import json
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.registry.figures import compare, figures
+from homeward.registry.figures import compare, end_of_day, figures
 from tabular import parse_partial_date, parse_timestamp, write_csv, write_xlsx
 
 COLUMNS = ("known", "killed", "discharged", "missing", "prisoner", "remaining")
@@ -27,7 +27,7 @@ def parse_known_at(text: str | None) -> datetime | None:
         return None
     try:
         if len(text.strip()) <= 10:
-            return datetime.combine(parse_day(text), time.max, tzinfo=timezone.utc)
+            return end_of_day(parse_day(text))
         return parse_timestamp(text)
     except (ValueError, CommandError) as exc:
         raise CommandError(f"--known-at: {exc}") from None
