@@ -66,8 +66,8 @@ def main() -> int:
     from homeward.accounts.models import User
     from django.db import transaction
 
-    from homeward.intake import bulk, uploads
-    from homeward.registry import services
+    from homeward.intake import uploads
+    from homeward.registry import bulk, services
     from homeward.registry.models import Case
     from tabular import PartialDate
 

@@ -22,12 +22,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.audit import services as audit
-from homeward.registry import services as registry
+from homeward.registry import bulk, services as registry
 from homeward.registry.importing import CASES, RowReader, read_sex
 from homeward.registry.models import Case, ImportBatch, Report
 from tabular import CellError, PartialDate, TableError, open_table, write_xlsx
 
-from . import bulk, duplicates
+from . import duplicates
 from .models import ReviewItem, Upload
 from .services import IntakeError
 

@@ -1,10 +1,9 @@
-"""Opening many cases at once, for uploaded registers: the rows `registry.services.create_case`
-writes, written a few thousand at a time.
+"""Opening many cases at once, for uploaded registers: the rows `services.create_case` writes,
+written a few thousand at a time.
 
 create_case costs some 25 queries a case, so a 100k-row register would take most of an hour.
 This writes the same rows (person, names, identifiers, case, report), appends the `reported`
-events through `registry.services.append_events`, and writes the same audit entries in bulk.
-It belongs beside create_case in the registry; it lives here until the registry's owner moves it.
+events through `services.append_events`, and writes the same audit entries in bulk.
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ from django.utils import timezone
 
 from homeward import crypto
 from homeward.audit import services as audit
-from homeward.registry import identifiers, names, services as registry
-from homeward.registry.lifecycle import Event
-from homeward.registry.models import Case, ImportBatch, Person, PersonIdentifier, PersonName, Report
 from tabular import PartialDate
+
+from . import identifiers, names, services as registry
+from .lifecycle import Event
+from .models import Case, ImportBatch, Person, PersonIdentifier, PersonName, Report
 
 CHUNK = 2000
 
