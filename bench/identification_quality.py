@@ -54,6 +54,43 @@ def prf(pred: set, gold: set) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int, float, float]:
+    """How many true pairs no engine can decide, and the best F1 that leaves.
+
+    A true pair (l, r) is tied when another right record r' shows l exactly what r shows: the same name
+    tokens as written (case aside, any order) and the same date of birth and passport as far as l
+    carries them (l without a date cannot tell two dates apart; l with a year sees only years). Swapping
+    r and r' changes nothing any engine could see, so one of k tied records is right by chance.
+    Returns (tied pairs, F1 at most when abstaining on them, expected F1 at most when guessing), each
+    assuming every other pair is decided correctly.
+    """
+    left_by_id = {r.id: r for r in left}
+
+    def seen_by(l: Record, x: Record) -> tuple:
+        name = tuple(sorted(x.full_name.casefold().split()))
+        dob = x.date_of_birth[:len(l.date_of_birth)] if l.date_of_birth else ""
+        return name, dob, x.passport_number if l.passport_number else ""
+
+    names = {}
+    for x in right:
+        key = tuple(sorted(x.full_name.casefold().split()))
+        names.setdefault(key, []).append(x)
+    right_by_id = {x.id: x for x in right}
+    tied, lost = 0, 0.0
+    for l_id, r_id in gold:
+        l, r = left_by_id[l_id], right_by_id[r_id]
+        seen = seen_by(l, r)
+        k = sum(1 for x in names[seen[0]] if seen_by(l, x) == seen)
+        if k > 1:
+            tied += 1
+            lost += 1 - 1 / k
+    g = len(gold)
+    abstain = 2 * (g - tied) / (2 * (g - tied) + tied) if g else 0.0
+    tp = g - lost
+    guess = 2 * tp / (2 * tp + 2 * lost) if g else 0.0
+    return tied, abstain, guess
+
+
 def baseline(left: list[Record], right: list[Record], threshold: float = 75) -> set:
     """ASCII-fold the other script (anyascii) and fuzzy-match names (rapidfuzz token_sort_ratio): per
     left record the best-scoring right record whose birth year does not contradict."""
@@ -104,6 +141,7 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-train", action="store_true", help="use the shipped parameters without EM")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (ASCII-folded, and with our keys)")
+    ap.add_argument("--ceiling", action="store_true", help="also count the true pairs no engine can decide")
     args = ap.parse_args()
     print(f"{'set':18} {'engine':9} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>9} {'secs':>6}")
     for name in args.sets.split(","):
@@ -129,6 +167,10 @@ def main() -> None:
                 print(f"{name:18} missing ({d})")
                 continue
             L, R, gold = read(d / "left.csv"), read(d / "right.csv"), truth(d / "truth.csv")
+        if args.ceiling and not name.startswith("febrl"):
+            tied, abstain, guess = tie_ceiling(L, R, gold)
+            print(f"{name:18} ceiling: {tied} of {len(gold)} true pairs tied with an identical-looking record; "
+                  f"F1 at most {abstain:.4f} abstaining on them, {guess:.4f} expected guessing")
         res = link(L, R, threshold=args.threshold, train=not args.no_train)
         pred = {(l.left_id, l.right_id) for l in res.links}
         p, r, f = prf(pred, gold)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import resource
 import sys
@@ -121,6 +122,13 @@ def _peak_mib() -> float:
 _PSS_PEAK = [0.0]
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads) and its finished children: unlike wall time, it does
+    not grow when other work shares the machine, so two engines measured at different loads compare."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _pss_kib(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
@@ -158,11 +166,13 @@ def run_batch(n_host, n_cases, workers=1, *, q):
     t0 = time.perf_counter()
     cases, host, truth = generate(n_host, n_cases)
     t_gen = time.perf_counter() - t0
+    cpu0 = _cpu_s()
     res = link(cases, host, workers=workers)
+    cpu = _cpu_s() - cpu0
     pred = {(l.left_id, l.right_id) for l in res.links}
     tp = len(pred & truth)
     p, r = tp / max(len(pred), 1), tp / max(len(truth), 1)
-    q.put(dict(engine="homeward", gen_s=t_gen, link_s=res.seconds, pairs=res.candidate_pairs, links=len(pred),
+    q.put(dict(engine="homeward", gen_s=t_gen, link_s=res.seconds, cpu_s=cpu, pairs=res.candidate_pairs, links=len(pred),
                precision=p, recall=r, f1=2 * p * r / max(p + r, 1e-9), peak_mib=_peak_mib()))
 
 
@@ -252,10 +262,12 @@ def splink_link(cases, host, keys=False, threshold=0.5):
 def run_splink(n_host, n_cases, keys=False, *, q):
     _start_memory_sampler()
     cases, host, truth = generate(n_host, n_cases)
+    cpu0 = _cpu_s()
     pred, secs = splink_link(cases, host, keys)
+    cpu = _cpu_s() - cpu0
     tp = len(pred & truth)
     p, r = tp / max(len(pred), 1), tp / max(len(truth), 1)
-    q.put(dict(engine="splink+keys" if keys else "splink", link_s=secs, pairs=None, links=len(pred),
+    q.put(dict(engine="splink+keys" if keys else "splink", link_s=secs, cpu_s=cpu, pairs=None, links=len(pred),
                precision=p, recall=r, f1=2 * p * r / max(p + r, 1e-9), peak_mib=_peak_mib()))
 
 
@@ -283,12 +295,12 @@ def main() -> None:
     if args.host and args.cases and not args.only_splink:
         out = in_child(run_batch, args.host, args.cases, args.workers)
         print(f"homeward link {args.cases:,} x {args.host:,} ({args.workers} worker(s)): {out['link_s']:.1f} s "
-              f"(+{out['gen_s']:.1f} s data generation), {out['pairs']:,} candidate pairs, "
+              f"(CPU {out['cpu_s']:.1f} s; +{out['gen_s']:.1f} s data generation), {out['pairs']:,} candidate pairs, "
               f"P {out['precision']:.4f} R {out['recall']:.4f} F1 {out['f1']:.4f}, peak {out['peak_mib']:.0f} MiB")
     if args.host and args.cases and (args.splink or args.only_splink):
         for keys in (False, True) if args.splink_keys else (False,):
             out = in_child(run_splink, args.host, args.cases, keys)
-            print(f"{out['engine']} link {args.cases:,} x {args.host:,}: {out['link_s']:.1f} s, "
+            print(f"{out['engine']} link {args.cases:,} x {args.host:,}: {out['link_s']:.1f} s (CPU {out['cpu_s']:.1f} s), "
                   f"P {out['precision']:.4f} R {out['recall']:.4f} F1 {out['f1']:.4f}, "
                   f"peak {out['peak_mib']:.0f} MiB")
     if args.interactive:

@@ -92,15 +92,17 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                 if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
                     is_opt = True
-                if fine in keys and len(set(keys)) >= 2:
-                    # a name repeated after others, as in a bilingual entry "Сингх Харприт (Harpreet
-                    # Singh)": one copy carries the information ("Rahul Rahul" is kept as written)
-                    continue
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
 
     add(text, False)
     if relatives and relatives.strip().lower() not in _DASHES:
         add(relatives, True)
+    if len(set(keys)) >= 2 and len(set(keys)) < len(keys):
+        # a name repeated beside others ("Vishal Vishal Nandi", or a bilingual entry "Сингх Харприт
+        # (Harpreet Singh)"): one copy carries the information, wherever the repeat stands; a name that
+        # is nothing but one name twice ("Rahul Rahul") is kept as written
+        first = [keys.index(k) == i for i, k in enumerate(keys)]
+        toks, keys, coarse, opt = ([x for x, keep in zip(col, first) if keep] for col in (toks, keys, coarse, opt))
     # a name that was nothing but titles keeps them rather than vanishing
     if not keys and not inits and text.strip():
         for piece in _SPLIT.split(text):

@@ -170,8 +170,9 @@ _FINE_RULES = [
     (re.compile(r"zh"), "j"),
     (re.compile(r"sh|sch|ss"), "s"),
     (re.compile(r"ph|f"), "p"),
-    # kh: word-initially Russian writes х (Khan = Хан), inside a word кх or к (Mukherjee = Мукерджи)
-    (re.compile(r"^kh"), "h"),
+    # kh: at either end of a word Russian writes х (Khan = Хан, Sheikh = Шейх), inside a word кх or к
+    # (Mukherjee = Мукерджи)
+    (re.compile(r"^kh|kh$"), "h"),
     (re.compile(r"kh"), "k"),
     (re.compile(r"gh"), "g"),
     (re.compile(r"jh|dz|dj"), "j"),

@@ -99,9 +99,17 @@ def test_to_cyrillic_round_trips_through_keys(latin):
 @pytest.mark.parametrize("text, expected", [
     ("Сингх Харприт (Harpreet Singh)", ["harprit", "sing"]),
     ("Rahul Rahul", ["rahul", "rahul"]),
+    ("VISHAL VISHAL NANDI", ["nandi", "visal"]),         # the repeat first or last: the same name
+    ("Нанди Вишал Вишал", ["nandi", "visal"]),
 ])
 def test_repeated_tokens_count_once(text, expected):
     assert keys(text) == expected
+
+
+@pytest.mark.parametrize("latin, cyrillic", [("Sheikh", "Шейх"), ("Shahrukh", "Шахрух"), ("Khan", "Хан"),
+                                             ("Mukherjee", "Мукерджи")])
+def test_kh_at_either_end_of_a_word_is_russian_kh(latin, cyrillic):
+    assert keys(latin) == keys(cyrillic)
 
 
 @pytest.mark.parametrize("text, expected_keys, expected_optional", [
