@@ -1,117 +1,116 @@
 """Bitemporal figures: every case's bucket on a day, using only what had been recorded by a moment.
 
-The fold is done in SQL because it runs over every event in the registry; it must agree with
-`lifecycle.status_on`, the reference implementation, and a property test holds the two together.
+They are counted in SQL over the status spans (spans.py), the event log's fold kept per case as
+rectangles of (days, state of knowledge): for any (on, known_at) a case has at most one span that
+holds, and it is `lifecycle.status_on`. A property test holds the two together.
+
+The public reads:
+- `figures(on, known_at, origin=)`: a `Figures`, whose counts, breakdowns and per-case rows are
+  each one SQL query, run on first use (a page that shows counts never fetches 100k case rows);
+- `compare(on, known_at, origin=)`: as known then beside as corrected since, and the cases that
+  explain the difference;
+- `monthly(on, known_at, origin=, months=)`: the buckets at each month's end.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .lifecycle import BUCKET_OF, BUCKETS, STATUS_EVENTS, Event
+from .lifecycle import BUCKET_OF, BUCKETS, Event
 
-_STATUS_KINDS = ", ".join(f"'{e.value}'" for e in sorted(STATUS_EVENTS))
-_WITHDRAWING_KINDS = f"'{Event.RETRACTION.value}', '{Event.UNMERGED.value}'"
-# There is a row per case (100k and more), so each status's bucket is looked up once, here; merged
-# cases, and cases not known yet (no kind), have none.
+COLUMNS: tuple[str, ...] = ("known", *BUCKETS)
+UNKNOWN = "(unknown)"
+NO_REQUEST = "(no request sent)"
+# What a breakdown may be by; "home_state" and "origin_country" are older names of the first two.
+GROUPINGS = ("state", "origin", "district", "agent", "partner", "month")
+_ALIASES = {"home_state": "state", "origin_country": "origin"}
+
+# Each status's bucket, looked up in Python after a GROUP BY status; merged cases have none.
 _BUCKET_BY_KIND = {kind.value: bucket.value for kind, bucket in BUCKET_OF.items() if bucket is not None}
-
-# What every status query shares, as known at `known_at`: the events withdrawn, and the cases that
-# need the full fold because an event of theirs was withdrawn or they have a correction. The rest,
-# nearly all cases, take the plain "latest event" path with no look-up per event.
-# COALESCE(recorded_at, recorded_at) keeps the planner off the recorded_at index for these small
-# look-ups: SQLite, which has no statistics, would otherwise walk that index and fetch nearly every
-# row of the log. `corrects_id > 0` (ids are positive) lets SQLite use the corrects index, which
-# IS NOT NULL does not.
-_WITHDRAWN_AND_INTRICATE = f"""
-withdrawn AS (
-    SELECT corrects_id AS id FROM registry_caseevent
-    WHERE corrects_id > 0 AND kind IN ({_WITHDRAWING_KINDS})
-      AND COALESCE(recorded_at, recorded_at) <= %(known_at)s
-),
-intricate AS (
-    SELECT case_id FROM registry_caseevent WHERE id IN (SELECT id FROM withdrawn)
-    UNION
-    SELECT case_id FROM registry_caseevent
-    WHERE is_correction AND COALESCE(recorded_at, recorded_at) <= %(known_at)s
-)"""
-
-_VISIBLE_STATUS_EVENT = f"""
-      s.occurred_from <= %(on)s
-      AND s.recorded_at <= %(known_at)s
-      AND s.kind IN ({_STATUS_KINDS})"""
-
-# Event `s` of an intricate case stands: not withdrawn, and not overridden by a correction recorded
-# after it that happened on or before it (probed through the (case, occurred_from, recorded_at) index).
-_NOT_WITHDRAWN_OR_OVERRIDDEN = f"""
-      s.id NOT IN (SELECT id FROM withdrawn)
-      AND NOT EXISTS (
-          SELECT 1 FROM registry_caseevent k
-          WHERE k.case_id = s.case_id
-            AND k.occurred_from <= s.occurred_from
-            AND k.recorded_at <= %(known_at)s
-            AND k.is_correction
-            AND k.id <> s.id
-            AND k.kind IN ({_STATUS_KINDS})
-            AND k.id NOT IN (SELECT id FROM withdrawn)
-            AND (k.recorded_at > s.recorded_at OR (k.recorded_at = s.recorded_at AND k.id > s.id))
-      )"""
-
-_LATEST_FIRST = "ORDER BY s.occurred_from DESC, s.recorded_at DESC, s.id DESC LIMIT 1"
-
-# The latest standing event of each case is found the way each engine does fastest (measured with
-# bench/figures.py at 100k cases / 1M events, where a window function over the whole log took 3-8 s).
-# SQLite: one short walk back along the index per case; the index is ordered by (case,
-# occurred_from, recorded_at, rowid = id), so the walk stops at the first event that stands and
-# the cost follows the number of cases, not of events. Cases not known on the day have no kind.
-_STATUS_SQL_SQLITE = f"""
-WITH {_WITHDRAWN_AND_INTRICATE}
-SELECT c.id, CASE WHEN c.id IN (SELECT case_id FROM intricate) THEN (
-    SELECT s.kind FROM registry_caseevent s
-    WHERE s.case_id = c.id AND {_VISIBLE_STATUS_EVENT} AND {_NOT_WITHDRAWN_OR_OVERRIDDEN}
-    {_LATEST_FIRST}
-) ELSE (
-    SELECT s.kind FROM registry_caseevent s
-    WHERE s.case_id = c.id AND {_VISIBLE_STATUS_EVENT}
-    {_LATEST_FIRST}
-) END AS kind, c.reference, c.origin_country, p.home_state
-FROM registry_case c
-JOIN registry_person p ON p.id = c.person_id
-{{case_filter}}
-"""
-
-# PostgreSQL: its index does not carry the id tie-break, so a walk per case needs a sort per case;
-# one pass over the standing events and one sort (DISTINCT ON) is faster there.
-_STATUS_SQL_POSTGRES = f"""
-WITH {_WITHDRAWN_AND_INTRICATE},
-latest AS (
-    SELECT DISTINCT ON (s.case_id) s.case_id, s.kind
-    FROM registry_caseevent s
-    WHERE {_VISIBLE_STATUS_EVENT}
-      AND (s.case_id NOT IN (SELECT case_id FROM intricate) OR ({_NOT_WITHDRAWN_OR_OVERRIDDEN}))
-    ORDER BY s.case_id, s.occurred_from DESC, s.recorded_at DESC, s.id DESC
-)
-SELECT c.id, latest.kind, c.reference, c.origin_country, p.home_state
-FROM latest
-JOIN registry_case c ON c.id = latest.case_id
-JOIN registry_person p ON p.id = c.person_id
-{{case_filter}}
-"""
+# The same in SQL, for comparing two states of knowledge row by row.
+_BUCKET_SQL = "CASE {column} " + " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in sorted(_BUCKET_BY_KIND.items())) + " END"
+_MERGED = Event.MERGED.value
 
 
-def _status_sql() -> str:
-    return _STATUS_SQL_POSTGRES if connection.vendor == "postgresql" else _STATUS_SQL_SQLITE
+def _holds(on: str, known_at: str) -> str:
+    """The span of a case that holds on day %(on)s as known at %(known_at)s (at most one per case)."""
+    return (f"s.valid_from <= %({on})s AND (s.valid_to > %({on})s OR s.valid_to IS NULL)"
+            f" AND s.known_from <= %({known_at})s AND (s.known_to > %({known_at})s OR s.known_to IS NULL)")
+
+
+_HOLDS = _holds("on", "known_at")
+_CASE_JOIN = "JOIN registry_case c ON c.id = s.case_id"
+_PERSON_JOIN = "JOIN registry_person p ON p.id = c.person_id"
+
+# Breakdowns: the SQL of each grouping's key columns and joins. A case sent to two partners, or
+# recruited by two agents, counts under each of them; the other groupings add up exactly.
+_GROUP_SQL = {
+    "state": ("p.home_state", f"{_CASE_JOIN} {_PERSON_JOIN}"),
+    "origin": ("c.origin_country", _CASE_JOIN),
+    "district": ("p.home_state, p.home_district", f"{_CASE_JOIN} {_PERSON_JOIN}"),
+    # Partial dates: a year-only date is its own group rather than guessed into a month.
+    "month": ("SUBSTR(c.left_home_on, 1, 7)", _CASE_JOIN),
+    "agent": ("a.agent_id", f"{_CASE_JOIN} LEFT JOIN registry_caseagent a ON a.case_id = s.case_id"),
+    # The partners the case had been sent to by the day, as known at the moment (at most one
+    # request span per case and partner holds, so no DISTINCT over the request events).
+    "partner": ("r.source", f"""{_CASE_JOIN} LEFT JOIN registry_requestspan r ON r.case_id = s.case_id
+        AND r.valid_from <= %(on)s AND r.known_from <= %(known_at)s AND (r.known_to > %(known_at)s OR r.known_to IS NULL)"""),
+}
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """"As known on a day" means everything recorded by the end of that day (UTC)."""
+    return datetime.combine(day, time.max, tzinfo=dt_timezone.utc) if day else None
+
+
+def _params(on: date, known_at: datetime, origin: str | None, **more_known_at: datetime) -> dict:
+    params = {"on": connection.ops.adapt_datefield_value(on),
+              "known_at": connection.ops.adapt_datetimefield_value(known_at)}
+    params.update({name: connection.ops.adapt_datetimefield_value(value) for name, value in more_known_at.items()})
+    if origin:
+        params["origin"] = origin
+    return params
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner may price these scans high enough to JIT-compile them, which costs more
+            # than running them; SET LOCAL ends with this transaction.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _origin_filter(origin: str | None) -> str:
+    return " AND c.origin_country = %(origin)s" if origin else ""
+
+
+def _tally(rows) -> dict[str, int]:
+    """Counts per column from (status, count) pairs."""
+    counts = dict.fromkeys(COLUMNS, 0)
+    for status, count in rows:
+        bucket = _BUCKET_BY_KIND.get(status)
+        if bucket is not None:
+            counts[bucket] += count
+            counts["known"] += count
+    return counts
+
+
+def _largest_first(rows: dict[str, dict]) -> dict[str, dict]:
+    return dict(sorted(rows.items(), key=lambda item: (-item[1]["known"], item[0])))
 
 
 class CaseBucket(NamedTuple):
-    """One case's place in the figures; a tuple because 100k of them are built per call."""
+    """One case's place in the figures; a tuple because 100k of them may be built per call."""
 
     case_id: int
     reference: str
@@ -121,61 +120,102 @@ class CaseBucket(NamedTuple):
     home_state: str
 
 
-@dataclass
 class Figures:
-    on: date
-    known_at: datetime
-    cases: dict[int, CaseBucket] = field(default_factory=dict)
+    """The figures for day `on` as known at `known_at`, optionally of one origin country.
 
-    @property
+    Each answer (counts, a breakdown, the per-case rows) is one SQL query over the status spans,
+    run when first asked for and then kept; the answers are of the registry as it is when asked.
+    """
+
+    def __init__(self, on: date, known_at: datetime, origin: str | None = None):
+        self.on, self.known_at, self.origin = on, known_at, origin
+        self._breakdowns: dict[str, dict[str, dict[str, int]]] = {}
+
+    def __repr__(self) -> str:
+        return f"Figures(on={self.on}, known_at={self.known_at.isoformat()}, origin={self.origin})"
+
+    def _params(self) -> dict:
+        return _params(self.on, self.known_at, self.origin)
+
+    @cached_property
+    def _by_origin_and_state(self) -> list[tuple[str, str, str, int]]:
+        # One pass gives the counts and the two breakdowns every page shows.
+        return _fetch(f"""
+            SELECT s.status, c.origin_country, p.home_state, COUNT(*)
+            FROM registry_statusspan s {_CASE_JOIN} {_PERSON_JOIN}
+            WHERE {_HOLDS} AND s.status <> '{_MERGED}'{_origin_filter(self.origin)}
+            GROUP BY s.status, c.origin_country, p.home_state""", self._params())
+
+    @cached_property
     def counts(self) -> dict[str, int]:
-        tally = Counter(c.bucket for c in self.cases.values())
-        return {"known": len(self.cases), **{b: tally.get(b, 0) for b in BUCKETS}}
+        return _tally((status, count) for status, _origin, _state, count in self._by_origin_and_state)
 
-    def breakdown(self, attribute: str) -> dict[str, dict[str, int]]:
-        """Counts per value of `attribute` ('home_state' or 'origin_country'), largest first."""
-        groups: dict[str, Counter] = {}
-        for c in self.cases.values():
-            groups.setdefault(getattr(c, attribute) or "(unknown)", Counter())[c.bucket] += 1
-        rows = {
-            key: {"known": sum(tally.values()), **{b: tally.get(b, 0) for b in BUCKETS}}
-            for key, tally in groups.items()
-        }
-        return dict(sorted(rows.items(), key=lambda item: (-item[1]["known"], item[0])))
+    def breakdown(self, by: str) -> dict[str, dict[str, int]]:
+        """Counts per home state, origin, home district, recruiting agent, partner or month of recruitment.
+
+        Largest group first; by month, in time order with the unknown last.
+        """
+        by = _ALIASES.get(by, by)
+        if by not in GROUPINGS:
+            raise ValueError(f"breakdown by {by!r}: expected one of {', '.join(GROUPINGS)}")
+        if by not in self._breakdowns:
+            self._breakdowns[by] = self._breakdown(by)
+        return self._breakdowns[by]
+
+    def _breakdown(self, by: str) -> dict[str, dict[str, int]]:
+        groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        if by in ("state", "origin"):
+            for status, origin, state, count in self._by_origin_and_state:
+                groups[(state if by == "state" else origin) or UNKNOWN].append((status, count))
+        else:
+            columns, joins = _GROUP_SQL[by]
+            rows = _fetch(f"""
+                SELECT {columns}, s.status, COUNT(*) FROM registry_statusspan s {joins}
+                WHERE {_HOLDS} AND s.status <> '{_MERGED}'{_origin_filter(self.origin)}
+                GROUP BY {columns}, s.status""", self._params())
+            label = self._labeller(by, {row[0] for row in rows})
+            for *key, status, count in rows:
+                groups[label(*key)].append((status, count))
+        rows = {key: _tally(pairs) for key, pairs in groups.items()}
+        if by == "month":
+            return dict(sorted(rows.items(), key=lambda item: (item[0] == UNKNOWN, item[0])))
+        return _largest_first(rows)
+
+    @staticmethod
+    def _labeller(by: str, keys: set):
+        if by == "district":
+            return lambda state, district: f"{state or UNKNOWN} / {district or UNKNOWN}"
+        if by == "agent":
+            from .models import RecruitingAgent
+
+            names = {agent.pk: str(agent) for agent in RecruitingAgent.objects.filter(pk__in=keys - {None})}
+            return lambda agent_id: names[agent_id] if agent_id is not None else UNKNOWN
+        if by == "partner":
+            return lambda source: NO_REQUEST if source is None else source or UNKNOWN
+        return lambda key: key or UNKNOWN
+
+    @cached_property
+    def cases(self) -> dict[int, CaseBucket]:
+        """Every non-merged case known on the day, with its status and bucket."""
+        rows = _fetch(f"""
+            SELECT s.case_id, s.status, c.reference, c.origin_country, p.home_state
+            FROM registry_statusspan s {_CASE_JOIN} {_PERSON_JOIN}
+            WHERE {_HOLDS} AND s.status <> '{_MERGED}'{_origin_filter(self.origin)}""", self._params())
+        return {case_id: CaseBucket(case_id, reference, status, _BUCKET_BY_KIND[status], origin, state)
+                for case_id, status, reference, origin, state in rows}
 
 
-def end_of_day(day: date | None) -> datetime | None:
-    """"As known on a day" means everything recorded by the end of that day (UTC)."""
-    return datetime.combine(day, time.max, tzinfo=dt_timezone.utc) if day else None
+def _question(on: date, known_at: datetime | None, origin: str | None) -> tuple[datetime, str | None]:
+    known_at = known_at or timezone.now()
+    if timezone.is_naive(known_at):
+        raise ValueError("known_at must carry a time zone")
+    return known_at, origin.upper() if origin else None
 
 
 def figures(on: date, known_at: datetime | None = None, *, origin: str | None = None) -> Figures:
     """Every non-merged case known on day `on`, as recorded up to `known_at` (default: now)."""
-    known_at = known_at or timezone.now()
-    if timezone.is_naive(known_at):
-        raise ValueError("known_at must carry a time zone")
-    params = {
-        "known_at": connection.ops.adapt_datetimefield_value(known_at),
-        "on": connection.ops.adapt_datefield_value(on),
-    }
-    case_filter = ""
-    if origin:
-        case_filter = "WHERE c.origin_country = %(origin)s"
-        params["origin"] = origin.upper()
-    result = Figures(on=on, known_at=known_at)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The planner prices the correction probes at millions and JIT-compiles the query,
-            # which costs more (0.5-1 s) than running it; SET LOCAL ends with this transaction.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_status_sql().format(case_filter=case_filter), params)
-        rows = cursor.fetchall()
-    cases = result.cases
-    for case_id, kind, reference, origin_country, home_state in rows:
-        bucket = _BUCKET_BY_KIND.get(kind)
-        if bucket is not None:
-            cases[case_id] = CaseBucket(case_id, reference, kind, bucket, origin_country, home_state)
-    return result
+    known_at, origin = _question(on, known_at, origin)
+    return Figures(on, known_at, origin)
 
 
 @dataclass(frozen=True)
@@ -193,21 +233,86 @@ class Comparison:
     changes: list[BucketChange]
 
 
+def _changes(on: date, known_at: datetime, now: datetime, origin: str | None) -> list[BucketChange]:
+    """The cases in a different bucket (or in none) on `on` as known at `known_at` and at `now`, by case id.
+
+    One pass: each case has at most one span holding as known then and one as known now.
+    """
+    then_holds, now_holds = _holds("on", "known_at"), _holds("on", "now")
+    then_bucket = _BUCKET_SQL.format(column=f"MAX(CASE WHEN {then_holds} THEN s.status END)")
+    now_bucket = _BUCKET_SQL.format(column=f"MAX(CASE WHEN {now_holds} THEN s.status END)")
+    rows = _fetch(f"""
+        SELECT s.case_id, c.reference, {then_bucket}, {now_bucket}
+        FROM registry_statusspan s {_CASE_JOIN}
+        WHERE s.valid_from <= %(on)s AND (s.valid_to > %(on)s OR s.valid_to IS NULL)
+          AND s.known_from <= %(latest)s AND (s.known_to > %(earliest)s OR s.known_to IS NULL)
+          AND s.status <> '{_MERGED}'{_origin_filter(origin)}
+        GROUP BY s.case_id, c.reference
+        HAVING COALESCE({then_bucket}, '') <> COALESCE({now_bucket}, '')
+        ORDER BY s.case_id""", _params(on, known_at, origin, now=now, earliest=min(known_at, now),
+                                          latest=max(known_at, now)))
+    changes = []
+    for _case_id, reference, before, after in rows:
+        why = "learned later" if before is None else "merged into another case or retracted" if after is None \
+            else "corrected since"
+        changes.append(BucketChange(reference, before or "", after or "", why))
+    return changes
+
+
 def compare(on: date, known_at: datetime, *, origin: str | None = None) -> Comparison:
     """The figures for `on` as known at `known_at`, beside the same day as we know it now, and why they differ."""
     then = figures(on, known_at, origin=origin)
     now = figures(on, origin=origin)
-    changes = []
-    for case_id in sorted(then.cases.keys() | now.cases.keys()):
-        before, after = then.cases.get(case_id), now.cases.get(case_id)
-        if before and after and before.bucket == after.bucket:
-            continue
-        if before is None:
-            why = "learned later"
-        elif after is None:
-            why = "merged into another case or retracted"
-        else:
-            why = "corrected since"
-        reference = (after or before).reference
-        changes.append(BucketChange(reference, before.bucket if before else "", after.bucket if after else "", why))
-    return Comparison(then, now, changes)
+    return Comparison(then, now, _changes(on, then.known_at, now.known_at, now.origin))
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of each month from `first`'s to `last`'s, and `last` itself for its own month."""
+    ends, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        following = date(year + month // 12, month % 12 + 1, 1)
+        ends.append(min(following - timedelta(days=1), last))
+        year, month = following.year, following.month
+    return ends
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"SUBSTR({column}, 1, 7)"  # SQLite keeps dates as ISO text
+
+
+def monthly(on: date, known_at: datetime | None = None, *, origin: str | None = None,
+            months: int | None = None) -> list[tuple[date, dict[str, int]]]:
+    """The counts at each month's end (and on `on` itself for its month) as known at `known_at`.
+
+    From the month of the first event known (at most `months` months back), in one pass: a span
+    counts at the month ends from its first day's month until its last day's month, so each
+    span is read once whatever the number of months.
+    """
+    known_at, origin = _question(on, known_at, origin)
+    rows = _fetch(f"""
+        SELECT s.status, {_month_sql('s.valid_from')},
+               CASE WHEN s.valid_to <= %(on)s THEN {_month_sql('s.valid_to')} END, COUNT(*)
+        FROM registry_statusspan s {_CASE_JOIN if origin else ''}
+        WHERE s.valid_from <= %(on)s
+          AND s.known_from <= %(known_at)s AND (s.known_to > %(known_at)s OR s.known_to IS NULL)
+          {_origin_filter(origin)}
+        GROUP BY 1, 2, 3""", _params(on, known_at, origin))
+    if not rows:
+        return []
+    first = date.fromisoformat(min(start for _status, start, _until, _count in rows) + "-01")
+    if months:
+        earliest = on.year * 12 + on.month - 1 - (months - 1)
+        first = max(first, date(earliest // 12, earliest % 12 + 1, 1))
+    points = [(end, dict.fromkeys(COLUMNS, 0)) for end in month_ends(first, on)]
+    keys = [end.isoformat()[:7] for end, _counts in points]
+    for status, start, until, count in rows:
+        bucket = _BUCKET_BY_KIND.get(status)
+        if bucket is None:
+            continue  # merged: counted in the surviving case
+        for key, (_end, counts) in zip(keys, points):
+            if start <= key and (until is None or key < until):
+                counts[bucket] += count
+                counts["known"] += count
+    return points

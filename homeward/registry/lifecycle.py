@@ -218,3 +218,56 @@ def refusal(facts: Sequence[EventFact], kind: Event, occurred_from: date, record
             f"({latest.kind.value} on {latest.occurred_from}); record it as a correction"
         )
     return None
+
+
+@dataclass(frozen=True)
+class StatusSpan:
+    """A rectangle of the case's bitemporal history: its status was `kind` on the days from `valid_from`
+    up to (not including) `valid_to`, according to what was recorded from `known_from` up to (not
+    including) `known_to`. None is open-ended."""
+
+    kind: Event
+    valid_from: date
+    valid_to: date | None
+    known_from: datetime
+    known_to: datetime | None
+
+
+def _standing_intervals(standing: Sequence[EventFact]) -> list[tuple[Event, date, date | None]]:
+    """(status, from, until) on the days axis for one state of knowledge; the last event of a day wins."""
+    days: list[tuple[date, Event]] = []
+    for e in standing:
+        if days and days[-1][0] == e.occurred_from:
+            days[-1] = (e.occurred_from, e.kind)
+        else:
+            days.append((e.occurred_from, e.kind))
+    intervals: list[tuple[Event, date, date | None]] = []
+    for index, (day, kind) in enumerate(days):
+        if intervals and intervals[-1][0] is kind:
+            continue  # the same status goes on
+        intervals.append((kind, day, None))
+        if len(intervals) > 1:
+            previous = intervals[-2]
+            intervals[-2] = (previous[0], previous[1], day)
+    return intervals
+
+
+def status_spans(events: Sequence[EventFact]) -> list[StatusSpan]:
+    """The case's whole bitemporal history as rectangles: for any (on, known_at), at most one span holds
+    (valid_from <= on < valid_to, known_from <= known_at < known_to), and its kind is `status_on`.
+
+    What is known changes only when an event is recorded, so the fold is taken once per recording
+    moment; a day-interval that stays the same from one moment to the next stays one span. Events
+    appended in order give about two spans per status event (the open one is closed and split).
+    """
+    moments = sorted({e.recorded_at for e in events})
+    open_spans: dict[tuple[Event, date, date | None], datetime] = {}
+    spans: list[StatusSpan] = []
+    for moment in moments:
+        intervals = set(_standing_intervals(effective_events(events, moment)))
+        for key in [k for k in open_spans if k not in intervals]:
+            spans.append(StatusSpan(*key, open_spans.pop(key), moment))
+        for key in intervals:
+            open_spans.setdefault(key, moment)
+    spans += [StatusSpan(*key, since, None) for key, since in open_spans.items()]
+    return sorted(spans, key=lambda s: (s.known_from, s.valid_from))

@@ -251,3 +251,37 @@ class CaseGrant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_grant_per_case_and_user")]
+
+
+class StatusSpan(models.Model):
+    """A cache of the event log's fold, like `Case.status`, but for every day and every state of knowledge.
+
+    Each row says: the case's status was `status` on the days [valid_from, valid_to), according to what
+    had been recorded during [known_from, known_to); open ends are NULL. For any (on, known_at) a case
+    has at most one row, and it equals `lifecycle.status_on` (a property test holds them together).
+    Rewritten for the cases concerned whenever their events are appended (`services.refresh_statuses`);
+    `homeward refresh_statuses` rebuilds it from the log. The figures are counted over it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=32)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    known_from = models.DateTimeField()
+    known_to = models.DateTimeField(null=True)
+
+
+class RequestSpan(models.Model):
+    """A cache of which partners a case had been sent to, for the figures' breakdown by partner.
+
+    A row says: a request to `source` had been sent for the case by every day from `valid_from` on,
+    according to what was recorded during [known_from, known_to) (NULL: still). For any (on,
+    known_at), a (case, source) has at most one row, so the breakdown needs no DISTINCT over the
+    hundreds of thousands of request events. Kept with the status spans (spans.py).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateField()
+    known_from = models.DateTimeField()
+    known_to = models.DateTimeField(null=True)

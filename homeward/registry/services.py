@@ -11,7 +11,7 @@ from django.utils import timezone
 from homeward.audit import services as audit
 from tabular import PartialDate
 
-from . import identifiers, names
+from . import identifiers, names, spans
 from .lifecycle import STATUS_EVENTS, Event, EventFact, refusal, status_on
 from .models import Case, CaseEvent, ImportBatch, Person, PersonIdentifier, PersonName, Report
 
@@ -392,9 +392,14 @@ def _event_summary(event: CaseEvent) -> dict:
 
 
 def refresh_statuses(case_ids) -> int:
-    """Rebuild the cached status of these cases from their event logs; returns how many changed."""
+    """Rebuild the cached status and status spans of these cases from their event logs.
+
+    Every write of events calls this in its transaction, so both caches never lag the log. Returns
+    how many statuses changed.
+    """
     now = _now()
     facts = _facts_by_case(case_ids)
+    spans.write_spans(facts)
     changed: dict[str, list[int]] = {}
     for chunk in _chunks(facts):
         for pk, cached in Case.objects.filter(pk__in=chunk).values_list("pk", "status"):

@@ -91,7 +91,7 @@ def dashboard(request):
     money = _money(user, query["on"])
     context.update(
         query=query, figures=tables["figures"], by_state=tables["state"], by_origin=tables["origin"],
-        by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], has_states=bool(board.now.cases),
+        by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], has_states=board.now.counts["known"] > 0,
         money=money,
         # A page lists a few hundred cases at most; the CSV export has them all.
         changes=board.changes[:CHANGES_SHOWN] if person_level else [], changes_total=len(board.changes),

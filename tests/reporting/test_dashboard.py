@@ -110,7 +110,14 @@ def test_bad_queries_get_the_form_back(client, demo, params):
     assert response.status_code == 200 and response.context["form"].errors
 
 
-def test_changes_between_says_what_compare_says(demo):
+def test_compare_explains_exactly_the_per_case_difference(demo):
     for on, known in ((DAY1, DAY1), (DAY2, DAY2), (DAY1, DAY2)):
-        reference = selectors.compare(on, end_of_day(known))
-        assert selectors.changes_between(reference.as_known_then, reference.as_corrected) == reference.changes
+        comparison = selectors.compare(on, end_of_day(known))
+        then, now = comparison.as_known_then.cases, comparison.as_corrected.cases
+        expected = []
+        for case_id in sorted(then.keys() | now.keys()):
+            before, after = then.get(case_id), now.get(case_id)
+            if not (before and after and before.bucket == after.bucket):
+                expected.append(((before or after).reference, before.bucket if before else "",
+                                 after.bucket if after else ""))
+        assert [(c.reference, c.then, c.now) for c in comparison.changes] == expected

@@ -1,0 +1,141 @@
+"""The status spans: the fold of each case's event log kept as bitemporal rectangles.
+
+`registry_statusspan` (and `registry_requestspan`, the partners a case had been sent to) are caches,
+like `Case.status`: the event log stays the truth. A case's rows are rewritten from its events in
+the same transaction as every append (through `services.refresh_statuses`, which every write of
+events calls), and `homeward refresh_statuses` rebuilds them all. The figures (figures.py) count
+over these tables instead of folding the log.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Iterable
+
+from .lifecycle import Event, EventFact, status_spans
+
+# Some SQLite builds allow only 32,766 parameters in one statement: long id lists go in chunks.
+CHUNK = 5000
+# Cases whose spans are computed and written together by a full rebuild.
+REBUILD_CASES = 20_000
+
+
+def _chunks(ids) -> list[list[int]]:
+    ids = list(ids)
+    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def _models(apps=None):
+    if apps is None:
+        from .models import CaseEvent, RequestSpan, StatusSpan
+        return CaseEvent, StatusSpan, RequestSpan
+    return tuple(apps.get_model("registry", name) for name in ("CaseEvent", "StatusSpan", "RequestSpan"))
+
+
+def span_rows(case_id: int, facts: Iterable[EventFact]) -> set[tuple]:
+    """The rows a case's events give, as (status, valid_from, valid_to, known_from, known_to) tuples."""
+    return {(s.kind.value, s.valid_from, s.valid_to, s.known_from, s.known_to) for s in status_spans(list(facts))}
+
+
+def request_rows(requests: Iterable[tuple[str, date, datetime]]) -> set[tuple]:
+    """The (source, valid_from, known_from, known_to) rows of one case's requests (source, occurred, recorded).
+
+    "Sent to S by day D as known at K" holds when some request to S has occurred_from <= D and
+    recorded_at <= K: a staircase of such points. Keeping only the points no other beats on both
+    (earlier and recorded sooner) and cutting the staircase along the recording axis gives
+    rectangles that do not overlap, so at most one row per (case, source) holds for any (D, K).
+    """
+    by_source: dict[str, list[tuple[date, datetime]]] = defaultdict(list)
+    for source, occurred_from, recorded_at in requests:
+        by_source[source].append((occurred_from, recorded_at))
+    rows = set()
+    for source, points in by_source.items():
+        until = None  # the recording moment from which an earlier-day request is known
+        for occurred_from, recorded_at in sorted(points):
+            if until is None or recorded_at < until:
+                rows.add((source, occurred_from, recorded_at, until))
+                until = recorded_at
+    return rows
+
+
+def _load_requests(case_ids, RequestEvent) -> dict[int, list[tuple]]:
+    requests: dict[int, list[tuple]] = defaultdict(list)
+    for chunk in _chunks(case_ids):
+        for case_id, *request in RequestEvent.objects.filter(case_id__in=chunk, kind=Event.REQUEST_SENT.value).order_by(
+                ).values_list("case_id", "source", "occurred_from", "recorded_at").iterator(chunk_size=5000):
+            requests[case_id].append(tuple(request))
+    return requests
+
+
+def load_facts(case_ids, *, apps=None) -> dict[int, list[EventFact]]:
+    CaseEvent = _models(apps)[0]
+    facts: dict[int, list[EventFact]] = {case_id: [] for case_id in case_ids}
+    for chunk in _chunks(facts):
+        rows = CaseEvent.objects.filter(case_id__in=chunk).order_by().values_list(
+            "case_id", "id", "kind", "occurred_from", "recorded_at", "is_correction", "corrects_id")
+        for case_id, event_id, kind, *rest in rows.iterator(chunk_size=5000):
+            facts[case_id].append(EventFact(event_id, Event(kind), *rest))
+    return facts
+
+
+def _stored(model, fields: tuple[str, ...], case_ids) -> dict[int, set[tuple]]:
+    stored: dict[int, set[tuple]] = defaultdict(set)
+    for chunk in _chunks(case_ids):
+        for case_id, *row in model.objects.filter(case_id__in=chunk).values_list("case_id", *fields).iterator(
+                chunk_size=5000):
+            stored[case_id].add(tuple(row))
+    return stored
+
+
+STATUS_FIELDS = ("status", "valid_from", "valid_to", "known_from", "known_to")
+REQUEST_FIELDS = ("source", "valid_from", "known_from", "known_to")
+
+
+def _replace(model, fields: tuple[str, ...], rows_by_case: dict[int, set[tuple]]) -> int:
+    """Make the stored rows of these cases these ones, touching only the cases whose rows differ."""
+    stored = _stored(model, fields, rows_by_case)
+    changed = {case_id: rows for case_id, rows in rows_by_case.items() if rows != stored.get(case_id, set())}
+    for chunk in _chunks(changed):
+        model.objects.filter(case_id__in=chunk).delete()
+    model.objects.bulk_create((model(case_id=case_id, **dict(zip(fields, row)))
+                               for case_id, rows in changed.items() for row in rows), batch_size=2000)
+    return len(changed)
+
+
+def write_spans(facts_by_case: dict[int, list[EventFact]], *, apps=None) -> int:
+    """Make the stored spans of these cases the fold of their events; returns how many cases changed.
+
+    Cases whose rows come out the same (an appended note-only event, say) are left untouched.
+    """
+    CaseEvent, StatusSpan, RequestSpan = _models(apps)
+    changed = _replace(StatusSpan, STATUS_FIELDS, {case_id: span_rows(case_id, facts)
+                                                   for case_id, facts in facts_by_case.items()})
+    requests = _load_requests(facts_by_case, CaseEvent)
+    _replace(RequestSpan, REQUEST_FIELDS, {case_id: request_rows(requests.get(case_id, ()))
+                                           for case_id in facts_by_case})
+    return changed
+
+
+def rebuild_all(*, apps=None) -> int:
+    """Throw the spans away and fold every case's log afresh; returns the number of status spans written."""
+    from django.db import transaction
+
+    CaseEvent, StatusSpan, RequestSpan = _models(apps)
+    written = 0
+    with transaction.atomic():
+        StatusSpan.objects.all().delete()
+        RequestSpan.objects.all().delete()
+        case_ids = sorted(set(CaseEvent.objects.order_by().values_list("case_id", flat=True).distinct()))
+        for start in range(0, len(case_ids), REBUILD_CASES):
+            chunk = case_ids[start:start + REBUILD_CASES]
+            facts = load_facts(chunk, apps=apps)
+            batch = [StatusSpan(case_id=case_id, **dict(zip(STATUS_FIELDS, row)))
+                     for case_id, case_facts in facts.items() for row in span_rows(case_id, case_facts)]
+            StatusSpan.objects.bulk_create(batch, batch_size=5000)
+            written += len(batch)
+            requests = _load_requests(chunk, CaseEvent)
+            RequestSpan.objects.bulk_create((RequestSpan(case_id=case_id, **dict(zip(REQUEST_FIELDS, row)))
+                                             for case_id, case_requests in requests.items()
+                                             for row in request_rows(case_requests)), batch_size=5000)
+    return written
