@@ -260,11 +260,24 @@ def status_spans(events: Sequence[EventFact]) -> list[StatusSpan]:
     moment; a day-interval that stays the same from one moment to the next stays one span. Events
     appended in order give about two spans per status event (the open one is closed and split).
     """
-    moments = sorted({e.recorded_at for e in events})
+    if any(e.is_correction or e.kind in (Event.RETRACTION, Event.UNMERGED) for e in events):
+        moments = sorted({e.recorded_at for e in events})
+
+        def standing(moment: datetime) -> list[EventFact]:
+            return effective_events(events, moment)
+    else:
+        # Nearly every case: nothing withdrawn or overridden, so what stands at a moment is every
+        # status event recorded by then, and only their recording changes anything.
+        ordered = sorted((e for e in events if e.kind in STATUS_EVENTS),
+                         key=lambda e: (e.occurred_from, e.recorded_at, e.id))
+        moments = sorted({e.recorded_at for e in ordered})
+
+        def standing(moment: datetime) -> list[EventFact]:
+            return [e for e in ordered if e.recorded_at <= moment]
     open_spans: dict[tuple[Event, date, date | None], datetime] = {}
     spans: list[StatusSpan] = []
     for moment in moments:
-        intervals = set(_standing_intervals(effective_events(events, moment)))
+        intervals = set(_standing_intervals(standing(moment)))
         for key in [k for k in open_spans if k not in intervals]:
             spans.append(StatusSpan(*key, open_spans.pop(key), moment))
         for key in intervals:

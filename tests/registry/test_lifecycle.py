@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from homeward.registry.lifecycle import (
     BUCKET_OF, STATUS_EVENTS, TRANSITIONS, Bucket, Event, EventFact, LifecycleError, check_transition,
-    effective_events, refusal, status_on,
+    effective_events, refusal, status_on, status_spans,
 )
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -90,7 +90,8 @@ def test_refusal_names_backdated_events():
     assert refusal(events, Event.KILLED, date(2024, 1, 15), T0 + timedelta(days=30)) is None
 
 
-KINDS = sorted(STATUS_EVENTS | {Event.RETRACTION})
+KINDS = sorted(STATUS_EVENTS | {Event.RETRACTION, Event.UNMERGED, Event.REQUEST_SENT})
+WITHDRAWING = (Event.RETRACTION, Event.UNMERGED)
 
 
 @st.composite
@@ -99,11 +100,11 @@ def histories(draw):
     events = []
     for i in range(1, count + 1):
         kind = draw(st.sampled_from(KINDS)) if i > 1 else Event.REPORTED
-        corrects = draw(st.integers(1, i - 1)) if kind is Event.RETRACTION and i > 1 else None
-        if kind is Event.RETRACTION and corrects is None:
+        corrects = draw(st.integers(1, i - 1)) if kind in WITHDRAWING and i > 1 else None
+        if kind in WITHDRAWING and corrects is None:
             kind = Event.REPORTED
         events.append(fact(i, kind, draw(st.integers(0, 60)), draw(st.integers(0, 90)),
-                           draw(st.booleans()) if kind is not Event.RETRACTION else False, corrects))
+                           draw(st.booleans()) if kind in STATUS_EVENTS else False, corrects))
     return events
 
 
@@ -121,3 +122,33 @@ def test_any_history_puts_a_case_in_at_most_one_bucket(events, on_day, known_day
     else:
         buckets = [b for b in Bucket if BUCKET_OF[status] is b]
         assert len(buckets) == (0 if status is Event.MERGED else 1)
+
+
+def holding(spans, on, known_at):
+    return [s for s in spans if s.valid_from <= on and (s.valid_to is None or on < s.valid_to)
+            and s.known_from <= known_at and (s.known_to is None or known_at < s.known_to)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_status_spans_are_the_fold_on_every_day_as_known_at_every_moment(events):
+    spans = status_spans(events)
+    moments = sorted({e.recorded_at for e in events})
+    # Before anything was recorded, at each recording, and between recordings.
+    knowns = [T0 - timedelta(days=1)] + [m + gap for m in moments for gap in (timedelta(0), timedelta(hours=12))]
+    for known_at in knowns:
+        for day in range(-1, 63):
+            on = date(2024, 1, 1) + timedelta(days=day)
+            held = holding(spans, on, known_at)
+            assert len(held) <= 1, (on, known_at, held)
+            assert (held[0].kind if held else None) is status_on(events, on, known_at), (on, known_at)
+
+
+def test_events_appended_in_order_give_about_two_spans_each():
+    events = [fact(1, "reported", 0, 0), fact(2, "identified", 10, 11), fact(3, "killed", 40, 41),
+              fact(4, "remains_identified", 50, 52)]
+    spans = status_spans(events)
+    # Each new status closes the open span (known until now) and splits it into a closed and a new open one.
+    assert len(spans) == 1 + 2 + 2 + 2
+    assert [s.kind for s in spans if s.known_to is None] == [Event.REPORTED, Event.IDENTIFIED, Event.KILLED,
+                                                               Event.REMAINS_IDENTIFIED]
