@@ -50,6 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--registry", type=int, default=5_000, help="cases registered before the upload")
+    parser.add_argument("--profile", action="store_true", help="profile the commit (cProfile) and print its top 30")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="homeward-intake-bench-"))
@@ -113,9 +114,22 @@ def main() -> int:
         return 1
     print(f"preview: {preview_s:.1f} s, outcomes {stored.counts}, peak RSS so far {peak_rss_mib():.0f} MiB")
 
+    profiler = None
+    if args.profile:
+        import cProfile
+        profiler = cProfile.Profile()
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     batch = uploads.commit(stored, by=officer, leave_out_rejected=True)
     commit_s = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        import pstats
+        profiler.dump_stats(workdir / "commit.prof")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        print(f"profile of the commit: {workdir / 'commit.prof'}")
     print(f"commit: {commit_s:.1f} s, {batch.created} cases created, {Case.objects.count()} in the registry")
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     print(f"goals: preview {'met' if preview_s < 60 else 'MISSED'} ({preview_s:.1f} s < 60 s), commit "

@@ -6,6 +6,8 @@ from typing import Iterable
 
 from django.db import models
 
+from homeward import inserts
+
 from .context import current_request_id
 from .models import AuditEntry
 
@@ -35,14 +37,23 @@ def record(user, action: str, target: models.Model | None = None, *, target_type
 def record_many(user, targets: Iterable[models.Model], *, action: str = Action.VIEW, detail: str = "",
                 changes_of=None) -> None:
     """One entry per object, written in bulk: the objects a page showed, or the rows an import created."""
+    record_rows(user, ((t._meta.label_lower, t.pk, str(t), changes_of(t) if changes_of else None) for t in targets),
+                action=action, detail=detail)
+
+
+def record_rows(user, rows: Iterable[tuple[str, object, str, dict | None]], *, action: str = Action.VIEW,
+                detail: str = "") -> None:
+    """Like record_many, for rows written without model instances: (target type, target id, label,
+    changes or None) each."""
     account, name = _actor(user)
     request_id = current_request_id.get()
-    AuditEntry.objects.bulk_create([
-        AuditEntry(user=account, actor_label=name, request_id=request_id, action=action,
-                   target_type=t._meta.label_lower, target_id=str(t.pk), target_label=str(t)[:300],
-                   detail=detail[:500], changes={"after": changes_of(t)} if changes_of else {})
-        for t in targets
-    ], batch_size=2000)
+    account_id = account.pk if account is not None else None
+    detail = detail[:500]
+    inserts.insert(AuditEntry, ("user_id", "actor_label", "request_id", "action", "target_type", "target_id",
+                                "target_label", "detail", "changes"),
+                   ((account_id, name, request_id, action, target_type, str(target_id), label[:300], detail,
+                     {"after": changes} if changes is not None else {})
+                    for target_type, target_id, label, changes in rows))
 
 
 def record_reads(user, targets: Iterable[models.Model], *, action: str = Action.VIEW, detail: str = "") -> None:
