@@ -6,6 +6,7 @@ it; anything else that changes whom it should hold (names added to old persons, 
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from matching import CandidateIndex, Record
+from matching.model import exclusive_probabilities, explain, score
 
 from homeward.registry.lifecycle import Event
 from homeward.registry.models import Case, CaseEvent, PersonIdentifier, PersonName
@@ -123,6 +125,73 @@ def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: Can
 
 
 def record_of(*, full_name: str, date_of_birth: str = "", passport_number: str = "", phone: str = "",
-              home_state: str = "", home_district: str = "", sex: str = "") -> Record:
-    return Record(id="query", full_name=full_name, date_of_birth=date_of_birth, passport_number=passport_number,
+              home_state: str = "", home_district: str = "", sex: str = "", id: str = "query") -> Record:
+    return Record(id=id, full_name=full_name, date_of_birth=date_of_birth, passport_number=passport_number,
                   phone=phone, home_state=home_state, home_district=home_district, sex=sex)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier record of the same list that a record may repeat."""
+
+    id: str
+    probability: float
+    explanation: dict
+
+
+# The list's index, set in the parent just before the workers fork, so that they inherit it.
+_LIST_INDEX: CandidateIndex | None = None
+_NAME_CACHE_LIMIT = 500_000
+
+
+def _earlier_in(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, float, dict]]]]:
+    """For each record in bounds, the records before it that it may repeat: [(position, probability,
+    explanation)], best first, at most five, at least SHOWN probability.
+
+    Each record is scored against the records before it only (each pair once), and its probabilities
+    are the registry mode's (`exclusive_probabilities`): as if the earlier records were the registry.
+    """
+    index = _LIST_INDEX
+    records, stats, model = index.records, index.stats, index.model
+    cache: dict = {}
+    found = []
+    for k in range(*bounds):
+        q = records[k]
+        scored = [(i, *score(q, records[i], stats, model, cache)) for i in index.candidate_indices(q) if i < k]
+        if len(cache) > _NAME_CACHE_LIMIT:
+            cache.clear()
+        if not scored:
+            continue
+        probabilities = exclusive_probabilities([weight for _i, weight, _parts in scored], k, model.prior)
+        ranked = sorted(((p, i, parts) for p, (i, _w, parts) in zip(probabilities, scored) if p >= SHOWN),
+                        key=lambda t: (-t[0], t[1]))[:5]
+        if ranked:
+            found.append((k, [(i, p, explain(parts)) for p, i, parts in ranked]))
+    return found
+
+
+def repeats_within(records: list[Record], *, workers: int = 1, chunk: int = 2000) -> dict[str, list[Earlier]]:
+    """For each record (by id) that may repeat earlier ones of the same list, those earlier ones,
+    best first (at least SHOWN probability).
+
+    The list is its own index (its name and date frequencies weigh the evidence); each record is
+    matched against the records before it as a report is against the registry. As in `find`, the
+    probabilities of several earlier records of one man add up: the caller knows which go together.
+    `workers` > 1 scores chunks of the list in forked processes; the answer is the same.
+    """
+    global _LIST_INDEX
+    if len(records) < 2:
+        return {}
+    _LIST_INDEX = CandidateIndex(records)
+    bounds = [(start, min(start + chunk, len(records))) for start in range(0, len(records), chunk)]
+    try:
+        if workers > 1 and len(bounds) > 1:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_earlier_in, bounds)
+        else:
+            results = [_earlier_in(b) for b in bounds]
+    finally:
+        _LIST_INDEX = None
+    ids = [r.id for r in records]
+    return {ids[k]: [Earlier(ids[i], p, explanation) for i, p, explanation in earlier]
+            for result in results for k, earlier in result}

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.audit import services as audit
-from homeward.registry import merging, names, services as registry
-from homeward.registry.models import Case, CaseAgent, RecruitingAgent, Report
+from homeward.registry import agents, merging, services as registry
+from homeward.registry.agents import AgentInput
+from homeward.registry.models import Case, RecruitingAgent, Report
 from tabular import PartialDate
 
 from . import duplicates
@@ -37,18 +38,6 @@ class IntakeError(ValueError):
 
 class Throttled(IntakeError):
     pass
-
-
-@dataclass
-class AgentInput:
-    name: str = ""
-    phone: str = ""
-    agency: str = ""
-    city: str = ""
-    promised: str = ""
-
-    def __bool__(self) -> bool:
-        return any((self.name.strip(), self.phone.strip(), self.agency.strip()))
 
 
 @dataclass
@@ -145,35 +134,9 @@ def open_family_case(reference: str, passcode: str, client: str) -> Case:
 # ----------------------------------------------------------------------------- agents
 
 
-def _digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone)[-10:]
-
-
 def link_agent(case: Case, agent: AgentInput, *, report: Report | None, by=None) -> RecruitingAgent | None:
     """Keep the recruiter a report names as his own record (the same phone is the same agent)."""
-    if not agent:
-        return None
-    name, agency, city = (" ".join(names.clean(v).split()) for v in (agent.name, agent.agency, agent.city))
-    phone = " ".join(agent.phone.split())
-    found = None
-    if _digits(phone):
-        found = next((a for a in RecruitingAgent.objects.exclude(phone="") if _digits(a.phone) == _digits(phone)), None)
-    if found is None and name:
-        found = RecruitingAgent.objects.filter(name__iexact=name, agency__iexact=agency, city__iexact=city).first()
-    if found is None:
-        found = RecruitingAgent.objects.create(name=name, phone=phone, agency=agency, city=city)
-        audit.record_change(by, found, action=audit.Action.CREATE, actor_label="" if by else FAMILY,
-                            after={"name": name, "phone": phone, "agency": agency, "city": city})
-    link, created = CaseAgent.objects.get_or_create(case=case, agent=found, defaults={
-        "report": report, "promised": " ".join(agent.promised.split())[:300]})
-    if created:
-        audit.record_change(by, case, actor_label="" if by else FAMILY,
-                            after={"recruiting_agent": found.pk, "promised": link.promised})
-    return found
-
-
-def _agent_text(agent: AgentInput) -> str:
-    return " · ".join(p for p in (agent.name, agent.phone, agent.agency, agent.city) if p.strip())
+    return agents.link_agent(case, agent, report=report, by=by, actor_label="" if by else FAMILY)
 
 
 # ----------------------------------------------------------------------------- cases and reports
@@ -194,7 +157,7 @@ def _create(entry: Entry, *, by, reported_on: date) -> tuple[Case, Report]:
         reported_on=PartialDate(reported_on.year, reported_on.month, reported_on.day), recorded_by=by,
         office=entry.office, report=report,
         recruitment=registry.RecruitmentInput(left_home_on=entry.left_home_on, promised_job=entry.agent.promised,
-                                              recruiting_agent_as_told=_agent_text(entry.agent)),
+                                              recruiting_agent_as_told=entry.agent.text()),
     )
     report_row = case.reports.get()
     link_agent(case, entry.agent, report=report_row, by=by)

@@ -1,7 +1,8 @@
 """Registers uploaded in the web UI: stored, previewed row by row, then committed all at once.
 
 The file stays in DATA_DIR/uploads between preview and commit, with one JSON line per row giving
-that row's outcome; both are streamed, so a 200k-row file never sits in memory.
+that row's outcome; both are streamed, so a 200k-row file never sits in memory (only a small
+matching record per row does, to find the rows of one file that are the same man).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import multiprocessing
 import os
 import re
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from homeward.audit import services as audit
 from homeward.registry import bulk, services as registry
+from homeward.registry.agents import AgentBook, AgentInput
 from homeward.registry.importing import CASES, RowReader, read_sex
 from homeward.registry.models import Case, ImportBatch, Report
 from tabular import CellError, PartialDate, TableError, open_table, write_xlsx
@@ -38,7 +40,7 @@ OUTCOMES = (NEW, ATTACH, REVIEW, PRESENT, ERROR)
 # A cell a spreadsheet would run: '=cmd|...', '@SUM(...)', '+cmd', '-2+3' (but not '+91 98…' or a lone '-').
 _FORMULA = re.compile(r"^\s*(=|@|[+\-]\s*[^\d\s])")
 _MARKUP = re.compile(r"[<>]")
-NAME_FIELDS = ("full_name", "given_name", "family_name", "patronymic")
+NAME_FIELDS = ("full_name", "given_name", "family_name", "patronymic", "agent_name", "agency", "agent_city")
 
 
 def upload_dir() -> Path:
@@ -49,6 +51,11 @@ def upload_dir() -> Path:
 
 def _outcomes_path(upload: Upload) -> Path:
     return upload_dir() / f"{upload.pk}.outcomes.jsonl"
+
+
+def _registry_outcomes_path(upload: Upload) -> Path:
+    """The first pass of the preview: each row against the registry only."""
+    return upload_dir() / f"{upload.pk}.registry.jsonl"
 
 
 def _file_path(upload: Upload) -> Path:
@@ -134,7 +141,10 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         reported_on = read.partial_date("reported_on")
         if reported_on and reported_on.first_day > timezone.now().date():
             read.fail("reported_on", f"{reported_on.iso} is in the future")
-        fields = dict(person=person, origin_country=read.country("origin", upload.origin_country),
+        agent = AgentInput(name=read.text("agent_name", max_length=200), phone=read.text("agent_phone", max_length=64),
+                           agency=read.text("agency", max_length=200), city=read.text("agent_city", max_length=100),
+                           promised=read.text("promised", max_length=300))
+        fields = dict(person=person, agent=agent, origin_country=read.country("origin", upload.origin_country),
                       host_country=read.country("host", upload.host_country),
                       reported_on=reported_on or PartialDate.from_iso(upload.uploaded_at.date().isoformat()),
                       military_unit=read.text("military_unit", max_length=100), note=read.text("note", max_length=5000))
@@ -143,8 +153,8 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         raise TableError(f"{upload.file_name} has a header but no rows")
 
 
-def _record(person: registry.PersonInput):
-    return duplicates.record_of(
+def _record(person: registry.PersonInput, number: int = 0):
+    return duplicates.record_of(id=str(number),
         full_name=person.names[0].resolved_full_name(),
         date_of_birth=person.date_of_birth.iso if person.date_of_birth else "", passport_number=person.passport_number,
         phone=person.phone, home_state=person.home_state, home_district=person.home_district, sex=person.sex)
@@ -172,6 +182,8 @@ def _outcome(planned: Planned, matches: list[duplicates.Match] | None, existing:
         return outcome | {"outcome": ERROR, "errors": [[e.column, e.reason] for e in planned.errors]}
     if existing:
         return outcome | {"outcome": PRESENT, "case": planned.reference}
+    if planned.fields["agent"]:
+        outcome["agent"] = planned.fields["agent"].text()[:300]
     if not matches:
         return outcome | {"outcome": NEW}
     match = matches[0]
@@ -183,13 +195,15 @@ def _outcome(planned: Planned, matches: list[duplicates.Match] | None, existing:
 def preview(upload: Upload, *, user) -> Upload:
     """Decide every row's outcome and write them down; nothing in the registry changes.
 
-    Matching is most of the work; on a machine with several cores forked workers match chunks of
-    rows while this process reads the next ones, and outcomes are written in file order.
+    First every row is matched against the registry: matching is most of the work, so on a machine
+    with several cores forked workers match chunks of rows while this process reads the next ones.
+    Then the rows are matched against each other (`duplicates.repeats_within`), and a row that is
+    more probably the same man as an earlier row than any registered case goes with that row (see
+    `_within_file`). Outcomes are written in file order.
     """
     global _WORKER_INDEX, _WORKER_ALLOWED
     from homeward.access import visible_cases
 
-    counts = dict.fromkeys(OUTCOMES, 0)
     upload.problem = ""
     _WORKER_ALLOWED = set(visible_cases(user).values_list("pk", flat=True))
     _WORKER_INDEX = duplicates.REGISTRY.current()
@@ -197,6 +211,7 @@ def preview(upload: Upload, *, user) -> Upload:
     pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     rows = 0
     in_flight: deque = deque()
+    file_records = []  # the rows a commit would write, as matching records, in file order
 
     def write_ready(out, wait_for: int) -> None:
         while len(in_flight) > wait_for:
@@ -205,7 +220,6 @@ def preview(upload: Upload, *, user) -> Upload:
             for planned, is_existing in zip(chunk, existing):
                 needs_match = not planned.errors and not is_existing
                 outcome = _outcome(planned, next(found) if needs_match else None, is_existing)
-                counts[outcome["outcome"]] += 1
                 out.write(json.dumps(outcome, ensure_ascii=False) + "\n")
 
     def submit(chunk: list[Planned]) -> None:
@@ -213,13 +227,15 @@ def preview(upload: Upload, *, user) -> Upload:
         taken = set(Case.objects.filter(reference__in=references).values_list("reference", flat=True)) \
             if references else set()
         existing = [p.reference in taken for p in chunk]
-        records = [_record(p.fields["person"]) for p, is_existing in zip(chunk, existing)
+        records = [_record(p.fields["person"], p.number) for p, is_existing in zip(chunk, existing)
                    if not p.errors and not is_existing]
+        file_records.extend(records)
         result = pool.apply_async(_match_chunk, (records,)) if pool else _match_chunk(records)
         in_flight.append((chunk, existing, result))
 
     try:
-        with open_table(_file_path(upload)) as table, _outcomes_path(upload).open("w", encoding="utf-8") as out:
+        with open_table(_file_path(upload)) as table, \
+                _registry_outcomes_path(upload).open("w", encoding="utf-8") as out:
             chunk: list[Planned] = []
             for planned in _planned_rows(upload, table):
                 rows += 1
@@ -239,9 +255,57 @@ def preview(upload: Upload, *, user) -> Upload:
         if pool:
             pool.terminate()
         _WORKER_INDEX = _WORKER_ALLOWED = None
+    counts = dict.fromkeys(OUTCOMES, 0)
+    if not upload.problem:
+        repeats = duplicates.repeats_within(file_records, workers=workers)
+        del file_records[:]
+        with _outcomes_path(upload).open("w", encoding="utf-8") as out:
+            for outcome in _within_file(_lines(_registry_outcomes_path(upload)), repeats):
+                counts[outcome["outcome"]] += 1
+                out.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+    _registry_outcomes_path(upload).unlink(missing_ok=True)
     upload.rows, upload.counts = rows, counts
     upload.save(update_fields=["rows", "counts", "problem"])
     return upload
+
+
+def _within_file(lines: Iterator[dict], repeats: dict[str, list[duplicates.Earlier]]) -> Iterator[dict]:
+    """The registry outcomes, with rows that repeat an earlier row of the file sent where that row goes.
+
+    Earlier rows that go to the same case add up, as the names of one registered case do. A row goes
+    with its earlier rows when that is more probable than its best registered case: at ATTACH
+    probability it becomes a report on their case (the registered case they attach to, or the case
+    the first of them opens); between REVIEW and ATTACH it opens its own case, queued for review as a
+    possible duplicate of that one. 'same_as_row' names the most probable earlier row; 'opened_by_row'
+    the row whose new case is meant, when no case exists yet.
+    """
+    goes_to: dict[int, tuple[int | None, str, int | None]] = {}  # row -> (case id, reference, opened by row)
+    for outcome in lines:
+        number, kind = outcome["row"], outcome["outcome"]
+        if kind not in (NEW, ATTACH, REVIEW):
+            yield outcome
+            continue
+        by_target: dict[tuple, float] = defaultdict(float)
+        best: dict[tuple, duplicates.Earlier] = {}
+        for earlier in repeats.get(str(number), ()):
+            target = goes_to[int(earlier.id)]
+            by_target[target] += earlier.probability
+            best.setdefault(target, earlier)  # they come best first
+        if by_target:
+            target, probability = max(by_target.items(), key=lambda t: (t[1], -int(best[t[0]].id)))
+            probability = min(probability, 1.0)
+            if probability >= duplicates.REVIEW and probability > outcome.get("probability", 0.0):
+                case_id, reference, opened_by = target
+                outcome = {key: outcome[key] for key in ("row", "name", "agent") if key in outcome} | {
+                    "outcome": ATTACH if probability >= duplicates.ATTACH else REVIEW,
+                    "probability": round(probability, 4), "explanation": best[target].explanation,
+                    "same_as_row": int(best[target].id)}
+                outcome |= {"case": reference, "case_id": case_id} if case_id else {"opened_by_row": opened_by}
+        if outcome["outcome"] == ATTACH:
+            goes_to[number] = (outcome.get("case_id"), outcome.get("case", ""), outcome.get("opened_by_row"))
+        else:
+            goes_to[number] = (None, "", number)
+        yield outcome
 
 
 def outcomes(upload: Upload, *, start: int = 0, stop: int | None = None, only: str = "") -> list[dict]:
@@ -253,7 +317,11 @@ def outcomes(upload: Upload, *, start: int = 0, stop: int | None = None, only: s
 
 
 def _outcome_lines(upload: Upload) -> Iterator[dict]:
-    with _outcomes_path(upload).open(encoding="utf-8") as handle:
+    return _lines(_outcomes_path(upload))
+
+
+def _lines(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
         for line in handle:
             yield json.loads(line)
 
@@ -274,6 +342,7 @@ def commit(upload: Upload, *, by, leave_out_rejected: bool = False) -> ImportBat
             created = attached = 0
             pending: list[tuple[Planned, dict]] = []
             attaching: list[tuple[Planned, dict]] = []
+            writing = _Writing(upload, batch, by)
             with open_table(_file_path(upload)) as table:
                 for planned, outcome in zip(_planned_rows(upload, table), _outcome_lines(upload)):
                     if planned.number != outcome["row"]:
@@ -284,17 +353,18 @@ def commit(upload: Upload, *, by, leave_out_rejected: bool = False) -> ImportBat
                     elif kind in (NEW, REVIEW):
                         pending.append((planned, outcome))
                     if len(pending) + len(attaching) >= bulk.CHUNK:
-                        created += _create_cases(pending, upload, batch, by)
-                        attached += _attach(attaching, upload, batch, by)
+                        # New cases first: a row may attach to the case an earlier row of its chunk opens.
+                        created += writing.create_cases(pending)
+                        attached += writing.attach(attaching)
                         pending, attaching = [], []
-            created += _create_cases(pending, upload, batch, by)
-            attached += _attach(attaching, upload, batch, by)
+            created += writing.create_cases(pending)
+            attached += writing.attach(attaching)
             ImportBatch.objects.filter(pk=batch.pk).update(created=created)
             batch.created = created
             upload.batch = batch
             upload.save(update_fields=["batch"])
             audit.record(by, audit.Action.IMPORT, batch, label=upload.file_name,
-                         detail=f"{created} cases created, {attached} reports attached to existing cases, "
+                         detail=f"{created} cases created, {attached} reports attached to cases, "
                                 f"{upload.counts.get(ERROR, 0)} rows left out")
     except IntegrityError as exc:
         # Another commit of the same file, or a reference taken meanwhile: nothing was written.
@@ -310,32 +380,48 @@ def _report(planned: Planned, upload: Upload) -> registry.ReportInput:
         original_text="\n".join(p for p in (f"row {planned.number} of {upload.file_name}", fields["note"]) if p))
 
 
-def _attach(attaching: list[tuple[Planned, dict]], upload: Upload, batch: ImportBatch, by) -> int:
-    if not attaching:
-        return 0
-    cases = Case.objects.in_bulk([outcome["case_id"] for _planned, outcome in attaching])
-    bulk.add_reports([(cases[outcome["case_id"]], _report(planned, upload), planned.fields["person"].names)
-                      for planned, outcome in attaching], recorded_by=by, import_batch=batch)
-    return len(attaching)
+class _Writing:
+    """What a commit carries from chunk to chunk: the cases it opened (by row) and the agents it knows."""
 
+    def __init__(self, upload: Upload, batch: ImportBatch, by):
+        self.upload, self.batch, self.by = upload, batch, by
+        self.opened: dict[int, int] = {}  # row number -> id of the case it opened
+        self.agents = AgentBook()
 
-def _create_cases(pending: list[tuple[Planned, dict]], upload: Upload, batch: ImportBatch, by) -> int:
-    if not pending:
-        return 0
-    cases = bulk.create_cases([bulk.NewCase(
-        person=planned.fields["person"], origin_country=planned.fields["origin_country"],
-        host_country=planned.fields["host_country"], reported_on=planned.fields["reported_on"],
-        reference=planned.reference, office=getattr(by, "office", None), report=_report(planned, upload),
-        military_unit=planned.fields["military_unit"]) for planned, _outcome in pending],
-        recorded_by=by, import_batch=batch)
-    reviews = [ReviewItem(case=case, candidate_id=outcome["case_id"], probability=outcome["probability"],
-                          explanation=outcome.get("explanation", {}), origin=f"upload {upload.file_name}",
-                          created_at=timezone.now())
-               for case, (_planned, outcome) in zip(cases, pending) if outcome["outcome"] == REVIEW]
-    ReviewItem.objects.bulk_create(reviews)
-    audit.record_many(by, reviews, action=audit.Action.CREATE, changes_of=lambda item: {
-        "case": item.case.reference, "candidate": item.candidate_id, "probability": round(item.probability, 4)})
-    return len(cases)
+    def _case_id(self, outcome: dict) -> int:
+        return outcome["case_id"] if outcome.get("case_id") else self.opened[outcome["opened_by_row"]]
+
+    def attach(self, attaching: list[tuple[Planned, dict]]) -> int:
+        if not attaching:
+            return 0
+        cases = Case.objects.in_bulk([self._case_id(outcome) for _planned, outcome in attaching])
+        bulk.add_reports([bulk.NewReport(case=cases[self._case_id(outcome)], report=_report(planned, self.upload),
+                                         names=planned.fields["person"].names, agent=planned.fields["agent"])
+                          for planned, outcome in attaching], recorded_by=self.by, import_batch=self.batch,
+                         agent_book=self.agents)
+        return len(attaching)
+
+    def create_cases(self, pending: list[tuple[Planned, dict]]) -> int:
+        if not pending:
+            return 0
+        cases = bulk.create_cases([bulk.NewCase(
+            person=planned.fields["person"], origin_country=planned.fields["origin_country"],
+            host_country=planned.fields["host_country"], reported_on=planned.fields["reported_on"],
+            reference=planned.reference, office=getattr(self.by, "office", None),
+            report=_report(planned, self.upload), military_unit=planned.fields["military_unit"],
+            agent=planned.fields["agent"]) for planned, _outcome in pending],
+            recorded_by=self.by, import_batch=self.batch, agent_book=self.agents)
+        for case, (planned, _outcome) in zip(cases, pending):
+            self.opened[planned.number] = case.pk
+        now = timezone.now()
+        reviews = [ReviewItem(case=case, candidate_id=self._case_id(outcome), probability=outcome["probability"],
+                              explanation=outcome.get("explanation", {}), origin=f"upload {self.upload.file_name}",
+                              created_at=now)
+                   for case, (_planned, outcome) in zip(cases, pending) if outcome["outcome"] == REVIEW]
+        ReviewItem.objects.bulk_create(reviews)
+        audit.record_many(self.by, reviews, action=audit.Action.CREATE, changes_of=lambda item: {
+            "case": item.case.reference, "candidate": item.candidate_id, "probability": round(item.probability, 4)})
+        return len(cases)
 
 
 def write_rejected(upload: Upload, target) -> int:

@@ -226,3 +226,144 @@ def test_preview_filters_by_outcome(signed_in, registered):
     page = signed_in.get(reverse("intake:upload_preview", args=[stored.pk]), {"show": "error"})
     assert [row["row"] for row in page.context["rows"]] == [3]
     assert stored.counts == {"new": 2, "attach": 0, "review": 0, "present": 0, "error": 1}
+
+
+# ----------------------------------------------------------------------------- recruiting agents
+
+AGENT_HEADER = "full_name,date_of_birth,home_state,passport_number,agent,agent phone,agency,agent city,promised job\n"
+
+
+def test_agent_columns_are_read_shown_and_linked_in_the_commit(signed_in, registered, client):
+    from homeward.intake.services import Entry, link_agent
+    from homeward.registry.agents import AgentInput
+    from homeward.registry.models import CaseAgent, RecruitingAgent
+    from homeward.audit.models import AuditEntry
+    # An agent a family named through the form already: the same phone is the same agent.
+    on_record = link_agent(registered, AgentInput(name="Rakesh", phone="+91 99999 11111"), report=None)
+    response = upload(signed_in, csv_bytes(
+        "Ravi Kumar,1990,Haryana,,Rakesh Travels,099999 11111,,Delhi,helper job",
+        "Harpreet Singh,14.03.1998,Punjab,Z1234567,Sunil,,Sky Jobs,Jalandhar,",
+        "Mohan Lal,1985,Bihar,,sunil,,SKY JOBS,jalandhar,",
+        "Amit Yadav,1991,Bihar,,,,,,",
+        header=AGENT_HEADER))
+    rows = outcomes(response)
+    assert rows[2]["agent"] == "Rakesh Travels · 099999 11111 · Delhi"
+    assert rows[3]["outcome"] == "attach" and rows[3]["agent"] == "Sunil · Sky Jobs · Jalandhar"
+    assert "agent" not in rows[5]
+    assert "Sunil · Sky Jobs · Jalandhar" in response.content.decode()
+    commit(signed_in, response)
+    ravi = Case.objects.get(person__names__full_name="Ravi Kumar")
+    assert list(ravi.recruiting_agents.all()) == [on_record]
+    assert CaseAgent.objects.get(case=ravi).promised == "helper job"
+    assert ravi.recruiting_agent_as_told == "Rakesh Travels · 099999 11111 · Delhi"
+    sunil = registered.recruiting_agents.exclude(pk=on_record.pk).get()  # linked to the case the row attached to
+    assert CaseAgent.objects.get(case=registered, agent=sunil).report.import_batch is not None
+    mohan = Case.objects.get(person__names__full_name="Mohan Lal")
+    assert list(mohan.recruiting_agents.all()) == [sunil]
+    assert RecruitingAgent.objects.count() == 2
+    assert AuditEntry.objects.filter(target_type="registry.recruitingagent", target_id=str(sunil.pk)).exists()
+
+
+@pytest.mark.parametrize("header", [
+    "ФИО,Дата рождения,Вербовщик,Телефон агента,Агентство\n",
+    "ФИО,Дата рождения,Агент,Телефон агента,Агентство\n",
+    "नाम,जन्म तिथि,एजेंट,एजेंट का फ़ोन,एजेंसी\n",
+])
+def test_agent_headers_in_russian_and_hindi(signed_in, db, header):
+    from homeward.registry.models import RecruitingAgent
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Ракеш,+91 99999 11111,Sky Jobs", header=header))
+    assert outcomes(response)[2]["agent"] == "Ракеш · +91 99999 11111 · Sky Jobs"
+    commit(signed_in, response)
+    agent = RecruitingAgent.objects.get()
+    assert (agent.name, agent.phone, agent.agency) == ("Ракеш", "+91 99999 11111", "Sky Jobs")
+    assert list(agent.cases.values_list("person__names__full_name", flat=True)) == ["Ravi Kumar"]
+
+
+def test_a_failed_commit_leaves_no_agent_behind(signed_in, db, monkeypatch):
+    from homeward.registry.models import CaseAgent, RecruitingAgent
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,Rakesh,9999911111,,,", header=AGENT_HEADER))
+    monkeypatch.setattr(uploads.audit, "record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError):
+        commit(signed_in, response)
+    assert not RecruitingAgent.objects.exists() and not CaseAgent.objects.exists() and not Case.objects.exists()
+
+
+def test_markup_in_an_agent_column_is_an_error(signed_in, db):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,<b>Rakesh</b>,,,,", header=AGENT_HEADER))
+    assert outcomes(response)[2]["outcome"] == "error"
+    assert outcomes(response)[2]["errors"][0][0] == "agent"
+
+
+# ----------------------------------------------------------------------------- one man twice in one file
+
+def test_a_man_twice_in_one_file_becomes_one_case_with_two_reports(signed_in, db):
+    content = csv_bytes(
+        "Ravi Kumar,12.05.1990,Haryana,P1234567,01.05.2024",
+        "Mohan Lal,1985,Bihar,,01.05.2024",
+        "रवि कुमार,12.05.1990,Haryana,P1234567,02.05.2024",   # the same man in Devanagari
+        "Рави Кумар,12.05.1990,Haryana,,03.05.2024",          # and in Cyrillic, without his passport
+        "Mohan Lal,1987,Punjab,,03.05.2024",                   # a namesake: another man
+    )
+    response = upload(signed_in, content)
+    rows = outcomes(response)
+    assert [rows[n]["outcome"] for n in (2, 3)] == ["new", "new"]
+    assert rows[4]["outcome"] == "attach" and rows[4]["same_as_row"] == 2 and rows[4]["opened_by_row"] == 2
+    assert rows[4]["probability"] >= 0.9 and "passport_number" in rows[4]["explanation"]
+    assert rows[5]["outcome"] == "attach" and rows[5]["opened_by_row"] == 2 and rows[5]["probability"] >= 0.9
+    assert rows[6]["outcome"] == "new"
+    assert "the same man as row 2" in response.content.decode()
+    commit(signed_in, response)
+    assert Case.objects.count() == 3
+    ravi = Case.objects.get(person__names__full_name="Ravi Kumar")
+    assert ravi.reports.count() == 3
+    assert set(ravi.person.names.values_list("full_name", flat=True)) == {"Ravi Kumar", "रवि कुमार", "Рави Кумар"}
+    assert Case.objects.filter(person__names__full_name="Mohan Lal").count() == 2
+
+
+def test_a_probable_repeat_within_the_file_is_queued_for_review(signed_in, db):
+    response = upload(signed_in, csv_bytes("Sunil Verma,1992,,,", "Amit Yadav,,,,", "Sunil Varma,,,,"))
+    rows = outcomes(response)
+    assert rows[4]["outcome"] == "review" and rows[4]["same_as_row"] == 2 and rows[4]["opened_by_row"] == 2
+    assert 0.5 <= rows[4]["probability"] < 0.9
+    assert "the same man as row 2" in response.content.decode()
+    commit(signed_in, response)
+    assert Case.objects.count() == 3
+    item = ReviewItem.objects.get()
+    assert item.candidate == Case.objects.get(person__names__full_name="Sunil Verma")
+    assert item.case == Case.objects.get(person__names__full_name="Sunil Varma")
+    assert item.origin == "upload register.csv"
+
+
+def test_a_repeat_of_a_row_that_attaches_goes_to_the_registered_case(signed_in, registered):
+    response = upload(signed_in, csv_bytes(
+        "Harpreet Singh,14.03.1998,Punjab,Z1234567,02.05.2024",
+        "हरप्रीत सिंह,14.03.1998,Punjab,,03.05.2024",
+        "СИНГХ ХАРПРИТ,14.03.1998,,,03.05.2024"))
+    rows = outcomes(response)
+    assert all(rows[n]["outcome"] == "attach" and rows[n]["case"] == registered.reference for n in (2, 3, 4))
+    commit(signed_in, response)
+    assert Case.objects.count() == 1 and registered.reports.count() == 3
+
+
+def _demo_names(part):
+    import csv
+    from pathlib import Path
+    import homeward
+    with (Path(homeward.__file__).parent / "demo/names.csv").open(encoding="utf-8") as handle:
+        return [row["name"] for row in csv.DictReader(handle) if row["country"] == "IN" and row["part"] == part]
+
+
+def test_forked_workers_find_the_same_repeats(signed_in, db, settings):
+    given, family = _demo_names("given")[:50], _demo_names("family")[:50]
+    people = [(f"{given[n % 50]} {family[n // 50]}", f"{n % 28 + 1:02d}.{n % 12 + 1:02d}.{1970 + n % 30}")
+              for n in range(2500)]
+    rows = [f"{name},{dob},Haryana,,01.05.2024" for name, dob in people]
+    rows += [f"{people[7][0].upper()},{people[7][1]},Haryana,,02.05.2024", f"{people[9][0]},{people[9][1]},,,"]
+    content = csv_bytes(*rows)
+    alone = uploads.outcomes(upload(signed_in, content).context["upload"])
+    settings.HOMEWARD_INTAKE_WORKERS = 2
+    forked = uploads.outcomes(upload(signed_in, content).context["upload"])
+    assert forked == alone
+    assert alone[-2]["same_as_row"] == 9 and alone[-2]["outcome"] == "attach"
+    assert alone[-1]["same_as_row"] == 11
+    assert sum("same_as_row" in o for o in alone) < 50  # namesakes born on other days are other men

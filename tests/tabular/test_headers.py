@@ -82,3 +82,13 @@ def test_parse_mapping(entries, expected):
 def test_parse_mapping_rejects(entries, message):
     with pytest.raises(ValueError, match=message):
         parse_mapping(entries)
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Agent", "agent_name"), ("Recruiting agent", "agent_name"), ("Agent name", "agent_name"), ("Агент", "agent_name"),
+    ("Вербовщик", "agent_name"), ("एजेंट", "agent_name"), ("Agent phone", "agent_phone"),
+    ("Телефон агента", "agent_phone"), ("एजेंट का फोन", "agent_phone"), ("Agency", "agency"), ("Агентство", "agency"),
+    ("एजेंसी", "agency"), ("Agent city", "agent_city"), ("Город агента", "agent_city"), ("Телефон", "phone"),
+])
+def test_recruiting_agent_headers(header, field):
+    assert field_for(header) == field
