@@ -30,6 +30,7 @@ SUBMISSIONS_PER_ADDRESS = 5  # per hour
 WRONG_PER_REFERENCE = 5  # per 15 minutes
 WRONG_PER_ADDRESS = 20
 WINDOW = timedelta(minutes=15)
+SUBMISSION_WINDOW = timedelta(hours=1)
 
 
 class IntakeError(ValueError):
@@ -78,7 +79,7 @@ def _note_attempt(kind: str, *keys: str) -> None:
 
 
 def _check_submission_rate(client: str) -> None:
-    if _count(Attempt.Kind.SUBMISSION, f"ip:{client}", timezone.now() - timedelta(hours=1)) >= SUBMISSIONS_PER_ADDRESS:
+    if _count(Attempt.Kind.SUBMISSION, f"ip:{client}", timezone.now() - SUBMISSION_WINDOW) >= SUBMISSIONS_PER_ADDRESS:
         raise Throttled(_("Too many reports have been sent from this connection in the last hour. "
                           "Please try again later, or call the helpline."))
 
@@ -89,6 +90,18 @@ def _check_passcode_rate(reference: str, client: str) -> None:
             or _count(Attempt.Kind.WRONG_PASSCODE, f"ip:{client}", since) >= WRONG_PER_ADDRESS):
         raise Throttled(_("Too many wrong passcodes. For your family's safety, please wait 15 minutes "
                           "before trying again."))
+
+
+def purge_attempts() -> int:
+    """Forget the throttled attempts that no longer count (older than their window); how many."""
+    now = timezone.now()
+    deleted = 0
+    for kind, window in ((Attempt.Kind.WRONG_PASSCODE, WINDOW), (Attempt.Kind.SUBMISSION, SUBMISSION_WINDOW)):
+        deleted += Attempt.objects.filter(kind=kind, at__lt=now - window).delete()[0]
+    if deleted:
+        audit.record(None, audit.Action.CHANGE, target_type="intake.attempt", actor_label="homeward purge_intake",
+                     detail=f"{deleted} throttle record(s) older than their window removed")
+    return deleted
 
 
 # ----------------------------------------------------------------------------- passcodes

@@ -15,6 +15,7 @@ import os
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -422,6 +423,27 @@ class _Writing:
         audit.record_many(self.by, reviews, action=audit.Action.CREATE, changes_of=lambda item: {
             "case": item.case.reference, "candidate": item.candidate_id, "probability": round(item.probability, 4)})
         return len(cases)
+
+
+def purge(*, older_than: timedelta) -> int:
+    """Remove the uploads made before `older_than` ago, committed or abandoned: each one's row, its
+    outcomes and (once no other upload is the same file) the stored file. The registry keeps what
+    was committed (the import batch, its reports and the audit trail); returns how many went."""
+    stale = list(Upload.objects.filter(uploaded_at__lt=timezone.now() - older_than).order_by("pk"))
+    if not stale:
+        return 0
+    with transaction.atomic():
+        audit.record_rows(None, (("intake.upload", upload.pk, upload.file_name, {
+            "purged": True, "sha256": upload.file_sha256, "uploaded_at": upload.uploaded_at.isoformat(),
+            "committed": upload.batch_id is not None}) for upload in stale), action=audit.Action.CHANGE,
+            detail="upload removed by homeward purge_intake")
+        Upload.objects.filter(pk__in=[upload.pk for upload in stale]).delete()
+        kept = set(Upload.objects.filter(stored_as__in={u.stored_as for u in stale}).values_list("stored_as", flat=True))
+        paths = [path for upload in stale for path in (_outcomes_path(upload), _registry_outcomes_path(upload))]
+        paths += [upload_dir() / name for name in {u.stored_as for u in stale} - kept]
+        # Files go only once the rows are gone for good.
+        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+    return len(stale)
 
 
 def write_rejected(upload: Upload, target) -> int:
