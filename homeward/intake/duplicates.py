@@ -108,7 +108,8 @@ def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: Can
     The engine's probabilities are exclusive over its candidates, so the records of one case (one
     per name) add up to that case's probability.
     """
-    index = index or REGISTRY.current()
+    # (Not `index or …`: an empty index is falsy, and a forked worker must never touch the database.)
+    index = index if index is not None else REGISTRY.current()
     by_case: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[float, str, dict]] = {}
     for candidate in index.candidates(record, limit=50, threshold=0.01):
@@ -141,6 +142,8 @@ class Earlier:
 
 # The list's index, set in the parent just before the workers fork, so that they inherit it.
 _LIST_INDEX: CandidateIndex | None = None
+# Name comparisons by name pair, kept across the chunks a process scores (names repeat in a list).
+_NAME_CACHE: dict = {}
 _NAME_CACHE_LIMIT = 500_000
 
 
@@ -153,7 +156,7 @@ def _earlier_in(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, floa
     """
     index = _LIST_INDEX
     records, stats, model = index.records, index.stats, index.model
-    cache: dict = {}
+    cache = _NAME_CACHE
     found = []
     for k in range(*bounds):
         q = records[k]
@@ -183,6 +186,7 @@ def repeats_within(records: list[Record], *, workers: int = 1, chunk: int = 2000
     if len(records) < 2:
         return {}
     _LIST_INDEX = CandidateIndex(records)
+    _NAME_CACHE.clear()
     bounds = [(start, min(start + chunk, len(records))) for start in range(0, len(records), chunk)]
     try:
         if workers > 1 and len(bounds) > 1:
@@ -192,6 +196,7 @@ def repeats_within(records: list[Record], *, workers: int = 1, chunk: int = 2000
             results = [_earlier_in(b) for b in bounds]
     finally:
         _LIST_INDEX = None
+        _NAME_CACHE.clear()
     ids = [r.id for r in records]
     return {ids[k]: [Earlier(ids[i], p, explanation) for i, p, explanation in earlier]
             for result in results for k, earlier in result}
