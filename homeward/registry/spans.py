@@ -152,9 +152,11 @@ def rebuild_all(*, apps=None) -> int:
 
     CaseEvent, StatusSpan, RequestSpan = _models(apps)
     written = 0
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # DELETE would leave every old row dead in the table, for each figures query to read past.
+            # (Not within a caller's transaction, whose rows may have constraint checks pending.)
             with connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {StatusSpan._meta.db_table}, {RequestSpan._meta.db_table}")
         else:
