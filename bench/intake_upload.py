@@ -1,7 +1,8 @@
 """A 100k-row register uploaded through intake: preview (every row matched against the registry)
 and atomic commit, on a throwaway SQLite database. Prints time and peak memory.
 
-    .venv/bin/python bench/intake_upload.py                      # 100k rows, 5k cases already registered
+    .venv/bin/python bench/intake_upload.py                      # 100k rows (a third naming their recruiting
+                                                                 # agent), 5k cases already registered
     .venv/bin/python bench/intake_upload.py --rows 10000 --registry 1000   # a quick run
     eval "$(scripts/postgres start)"; .venv/bin/python bench/intake_upload.py   # on a throwaway PostgreSQL
 
@@ -95,13 +96,17 @@ def main() -> int:
     register = workdir / "register.csv"
     with register.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["ФИО", "Дата рождения", "Штат", "Номер паспорта", "Дата обращения"])
+        writer.writerow(["ФИО", "Дата рождения", "Штат", "Номер паспорта", "Дата обращения", "Агент",
+                         "Телефон агента"])
+        agents = [(f"{rng.choice(given)} {rng.choice(family)}", f"+91 9{rng.randint(100000000, 999999999)}")
+                  for _ in range(300)]
         for number in range(args.rows):
             if registered and number % 20 == 0:
                 row = rng.choice(registered)  # some men are reported again
             else:
                 row = person(rng, given, family)
-            writer.writerow([*row, "01.05.2024"])
+            agent = rng.choice(agents) if rng.random() < 0.3 else ("", "")  # a third name their recruiter
+            writer.writerow([*row, "01.05.2024", *agent])
     print(f"file: {args.rows} rows, {register.stat().st_size / 1e6:.1f} MB")
 
     started = time.perf_counter()
@@ -130,7 +135,9 @@ def main() -> int:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         print(f"profile of the commit: {workdir / 'commit.prof'}")
-    print(f"commit: {commit_s:.1f} s, {batch.created} cases created, {Case.objects.count()} in the registry")
+    from homeward.registry.models import CaseAgent, RecruitingAgent
+    print(f"commit: {commit_s:.1f} s, {batch.created} cases created, {Case.objects.count()} in the registry, "
+          f"{RecruitingAgent.objects.count()} agents linked to {CaseAgent.objects.count()} cases")
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     print(f"goals: preview {'met' if preview_s < 60 else 'MISSED'} ({preview_s:.1f} s < 60 s), commit "
           f"{'met' if commit_s < 60 else 'MISSED'} ({commit_s:.1f} s < 60 s), memory "
