@@ -18,11 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
-from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property  # no lock shared by every instance, unlike functools (3.11)
 
 from .lifecycle import BUCKET_OF, BUCKETS, Event
 

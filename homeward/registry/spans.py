@@ -79,15 +79,6 @@ def load_facts(case_ids, *, apps=None) -> dict[int, list[EventFact]]:
     return facts
 
 
-def _stored(model, fields: tuple[str, ...], case_ids) -> dict[int, set[tuple]]:
-    stored: dict[int, set[tuple]] = defaultdict(set)
-    for chunk in _chunks(case_ids):
-        for case_id, *row in model.objects.filter(case_id__in=chunk).values_list("case_id", *fields).iterator(
-                chunk_size=5000):
-            stored[case_id].add(tuple(row))
-    return stored
-
-
 STATUS_FIELDS = ("status", "valid_from", "valid_to", "known_from", "known_to")
 REQUEST_FIELDS = ("source", "valid_from", "known_from", "known_to")
 
@@ -122,28 +113,22 @@ def _insert(model, fields: tuple[str, ...], rows) -> int:
     return written
 
 
-def _replace(model, fields: tuple[str, ...], rows_by_case: dict[int, set[tuple]]) -> int:
-    """Make the stored rows of these cases these ones, touching only the cases whose rows differ."""
-    stored = _stored(model, fields, rows_by_case)
-    changed = {case_id: rows for case_id, rows in rows_by_case.items() if rows != stored.get(case_id, set())}
-    for chunk in _chunks(changed):
-        model.objects.filter(case_id__in=chunk).delete()
-    _insert(model, fields, ((case_id, row) for case_id, rows in changed.items() for row in rows))
-    return len(changed)
+def _replace(model, fields: tuple[str, ...], rows_by_case: dict[int, set[tuple]]) -> None:
+    """Make the stored rows of these cases these ones.
 
-
-def write_spans(facts_by_case: dict[int, list[EventFact]], *, apps=None) -> int:
-    """Make the stored spans of these cases the fold of their events; returns how many cases changed.
-
-    Cases whose rows come out the same (an appended note-only event, say) are left untouched.
+    Every case is rewritten: reading the stored rows to skip unchanged cases cost more than writing.
     """
+    for chunk in _chunks(rows_by_case):
+        model.objects.filter(case_id__in=chunk).delete()
+    _insert(model, fields, ((case_id, row) for case_id, rows in rows_by_case.items() for row in rows))
+
+
+def write_spans(facts_by_case: dict[int, list[EventFact]], *, apps=None) -> None:
+    """Make the stored spans of these cases the fold of their events."""
     CaseEvent, StatusSpan, RequestSpan = _models(apps)
-    changed = _replace(StatusSpan, STATUS_FIELDS, {case_id: span_rows(case_id, facts)
-                                                   for case_id, facts in facts_by_case.items()})
+    _replace(StatusSpan, STATUS_FIELDS, {case_id: span_rows(case_id, facts) for case_id, facts in facts_by_case.items()})
     requests = _load_requests(facts_by_case, CaseEvent)
-    _replace(RequestSpan, REQUEST_FIELDS, {case_id: request_rows(requests.get(case_id, ()))
-                                           for case_id in facts_by_case})
-    return changed
+    _replace(RequestSpan, REQUEST_FIELDS, {case_id: request_rows(requests.get(case_id, ())) for case_id in facts_by_case})
 
 
 def rebuild_all(*, apps=None) -> int:
