@@ -5,8 +5,6 @@ the agreeing tokens are (term-frequency adjustment).
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -50,40 +48,50 @@ def _joined(whole: tuple[str, str], parts: list[tuple[str, str]]) -> tuple[int, 
         if not pc or not wc.startswith(pc[:1]):
             continue
         for j, (qc, qf) in enumerate(parts):
-            if i != j and qc and _DOUBLE.sub(r"\1", pc + qc) == wc:
-                if OSA.distance(wf, _DOUBLE.sub(r"\1", pf + qf), score_cutoff=1) <= 1 or \
+            if i != j and qc and _concat(pc, qc) == wc:
+                if OSA.distance(wf, _concat(pf, qf), score_cutoff=1) <= 1 or \
                         OSA.distance(wf, pf + "a" + qf, score_cutoff=1) <= 1:
                     return i, j
     return None
 
 
-_DOUBLE = re.compile(r"(.)\1+")
+def _concat(a: str, b: str) -> str:
+    """a + b with a doubled letter at the join written once. Keys never hold doubled letters, so this
+    is the same as collapsing every double of a + b, without a regular expression per candidate pair."""
+    return a + b[1:] if a and b and a[-1] == b[0] else a + b
 
 
-@lru_cache(maxsize=1_000_000)
 def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Order-free token-set comparison -> (level, ((kind, key-of-b), ...)).
 
     kinds: exact (fine key), phonetic (coarse key), joined, fuzzy, initial (letter).
     """
-    if a.empty or b.empty:
+    if not (a.keys or a.initials) or not (b.keys or b.initials):   # NormalisedName.empty, inlined
         return "missing", ()
-    ua = [i for i in range(len(a.keys))]
-    ub = [j for j in range(len(b.keys))]
+    ak, bk = a.keys, b.keys
+    ua = list(range(len(ak)))
+    ub = list(range(len(bk)))
     matches: list[tuple[str, str]] = []
-
-    def take(test, kind, keyf):
+    # The passes below are written out rather than through a shared helper taking lambdas: this is the
+    # innermost loop of batch linkage (millions of name pairs).
+    for i in range(len(ak)):
+        key = ak[i]
+        for j in ub:
+            if bk[j] == key:
+                matches.append(("exact", key))
+                ua.remove(i), ub.remove(j)
+                break
+    if ua and ub:
+        ac, bc = a.coarse, b.coarse
         for i in list(ua):
+            crs = ac[i]
+            if len(crs) < 2:
+                continue
             for j in ub:
-                if test(i, j):
-                    matches.append((kind, keyf(i, j)))
+                if bc[j] == crs and _close(ak[i], bk[j]):
+                    matches.append(("phonetic", f"{ak[i]} {bk[j]}"))
                     ua.remove(i), ub.remove(j)
                     break
-
-    take(lambda i, j: a.keys[i] == b.keys[j], "exact", lambda i, j: b.keys[j])
-    if ua and ub:
-        take(lambda i, j: a.coarse[i] == b.coarse[j] and len(a.coarse[i]) >= 2 and _close(a.keys[i], b.keys[j]), "phonetic",
-             lambda i, j: f"{a.keys[i]} {b.keys[j]}")
     if ua and len(ub) >= 2 and len(ub) > len(ua):   # one token on a, split in two on b
         for i in list(ua):
             hit = _joined((a.coarse[i], a.keys[i]), [(b.coarse[j], b.keys[j]) for j in ub])
@@ -99,25 +107,31 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                 matches.append(("joined", b.coarse[j]))
                 ub.remove(j), ua.remove(i1), ua.remove(i2)
     if ua and ub:
-        take(lambda i, j: _fuzzy(a.keys[i], b.keys[j]), "fuzzy", lambda i, j: f"{a.keys[i]} {b.keys[j]}")
+        for i in list(ua):
+            for j in ub:
+                if _fuzzy(ak[i], bk[j]):
+                    matches.append(("fuzzy", f"{ak[i]} {bk[j]}"))
+                    ua.remove(i), ub.remove(j)
+                    break
     full_matches = len(matches)
     # initials against the other side's remaining tokens, then against its initials
     ia, ib = list(a.initials), list(b.initials)
-    for lst, toks, keys, other in ((ia, ub, b.tokens, b.keys), (ib, ua, a.tokens, a.keys)):
-        for letter in list(lst):
-            for t in toks:
-                if other[t][:1] == letter or keys[t][:1] == letter:
-                    matches.append(("initial", letter))
-                    lst.remove(letter), toks.remove(t)
-                    break
-    for letter in list(ia):
-        if letter in ib:
-            ib.remove(letter), ia.remove(letter)
-            matches.append(("initial", letter))
+    if ia or ib:
+        for lst, toks, keys, other in ((ia, ub, b.tokens, b.keys), (ib, ua, a.tokens, a.keys)):
+            for letter in list(lst):
+                for t in toks:
+                    if other[t][:1] == letter or keys[t][:1] == letter:
+                        matches.append(("initial", letter))
+                        lst.remove(letter), toks.remove(t)
+                        break
+        for letter in list(ia):
+            if letter in ib:
+                ib.remove(letter), ia.remove(letter)
+                matches.append(("initial", letter))
     if full_matches == 0:
         return "none", ()
-    left_a = sum(1 for i in ua if not a.optional[i]) + len(ia)
-    left_b = sum(1 for j in ub if not b.optional[j]) + len(ib)
+    left_a = len(ia) + (len([i for i in ua if not a.optional[i]]) if ua else 0)
+    left_b = len(ib) + (len([j for j in ub if not b.optional[j]]) if ub else 0)
     kinds = {k for k, _ in matches}
     if left_a == 0 and left_b == 0:
         if "initial" in kinds:

@@ -168,9 +168,11 @@ class CandidateIndex:
         """[(index, probability, parts)] best first, probabilities exclusive over the candidates."""
         sc = self.scored(q)
         probs = exclusive_probabilities([w for _, w, _ in sc], len(self.records), self.model.prior)
-        out = [(i, p, parts) for (i, _w, parts), p in zip(sc, probs)]
-        out.sort(key=lambda t: (-t[1], self.records[t[0]].id))
-        return out
+        recs = self.records
+        # sorted as plain tuples (no key function: this runs for every query of a batch); i is unique,
+        # so the comparison never reaches parts
+        order = sorted([(-p, recs[i].id, i, parts) for (i, _w, parts), p in zip(sc, probs)])
+        return [(i, -neg_p, parts) for neg_p, _id, i, parts in order]
 
     def candidates(self, record: Record, *, limit: int = 10, threshold: float = 0.1) -> list[Candidate]:
         q = _prepare(record)

@@ -127,14 +127,24 @@ class Stats:
 
 
 def n_units(name) -> int:
-    return sum(1 for o in name.optional if not o) + len(name.initials)
+    return name.optional.count(False) + len(name.initials)
 
 
 FULL_LEVELS = frozenset({"exact", "phonetic", "fuzzy", "initials"})
 
 
 def _w(m: float, u: float) -> float:
-    return math.log2(max(m, 1e-9) / min(max(u, 1e-12), 1.0))
+    # comparisons rather than min()/max(): this runs several times for each of millions of pairs
+    if m < 1e-9:
+        m = 1e-9
+    if u < 1e-12:
+        u = 1e-12
+    elif u > 1.0:
+        u = 1.0
+    return _log2(m / u)
+
+
+_log2 = math.log2
 
 
 def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None:
@@ -182,11 +192,26 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         if group == "dob_full":
             if lvl == "exact":
                 u = max((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py / 365.25)
+            elif lvl == "swapped":
+                u = py / 365.25
+            elif lvl == "close":
+                u = py * 0.12
+            elif lvl == "year_pm1_sameday":
+                u = 2 * py / 365.25
+            elif lvl == "same_year":
+                u = py
+            elif lvl == "year_pm1":
+                u = 2 * py
             else:
-                u = {"swapped": py / 365.25, "close": py * 0.12, "year_pm1_sameday": 2 * py / 365.25,
-                     "same_year": py, "year_pm1": 2 * py}.get(lvl, 1.0)
+                u = 1.0
+        elif lvl == "year" or lvl == "same_year":
+            u = py
+        elif lvl == "year_month":
+            u = py / 12
+        elif lvl == "year_pm1":
+            u = 2 * py
         else:
-            u = {"year": py, "year_month": py / 12, "same_year": py, "year_pm1": 2 * py}.get(lvl, 1.0)
+            u = 1.0
         w = _w(model.m_of(group, lvl), u)
         parts.append(("date_of_birth", group, lvl, w))
         total += w
@@ -195,7 +220,8 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         npass = max(stats.n_pass, 1)
         # one edit away: identifiers are sparse in their space (and FEBRL-style typos are common), so this
         # is much rarer than 1/npass times the number of neighbours would suggest for a dense space
-        u = {"exact": 1 / npass, "ocr": 2 / npass, "one_edit": max(1e-4, 1 / npass)}.get(lvl, 1.0)
+        u = 1 / npass if lvl == "exact" else 2 / npass if lvl == "ocr" else \
+            max(1e-4, 1 / npass) if lvl == "one_edit" else 1.0
         w = _w(model.m_of("passport", lvl), u)
         parts.append(("passport_number", "passport", lvl, w))
         total += w
