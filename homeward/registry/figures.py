@@ -93,7 +93,13 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
 
 
 def _origin_filter(origin: str | None) -> str:
-    return " AND c.origin_country = %(origin)s" if origin else ""
+    if not origin:
+        return ""
+    if connection.vendor == "sqlite":
+        # The unary + keeps SQLite off the origin index: walking the spans in their order and
+        # looking each case up is faster than fetching every span of 80% of the cases by case id.
+        return " AND +c.origin_country = %(origin)s"
+    return " AND c.origin_country = %(origin)s"
 
 
 def _tally(rows) -> dict[str, int]:
@@ -315,12 +321,16 @@ def monthly(on: date, known_at: datetime | None = None, *, origin: str | None = 
     span is read once whatever the number of months.
     """
     known_at, origin = _question(on, known_at, origin)
+    # A span that begins and ends within one month (and before `on`) covers no month's end. SQLite
+    # sorts to group, so leaving those out first pays; PostgreSQL hashes, and the test would cost more.
+    short = (f" AND (s.valid_to IS NULL OR s.valid_to > %(on)s"
+             f" OR {_month_sql('s.valid_from')} < {_month_sql('s.valid_to')})" if connection.vendor == "sqlite" else "")
     rows = _fetch(f"""
         SELECT s.status, {_month_sql('s.valid_from')},
                CASE WHEN s.valid_to <= %(on)s THEN {_month_sql('s.valid_to')} END, COUNT(*)
         FROM registry_statusspan s {_CASE_JOIN if origin else ''}
         WHERE s.valid_from <= %(on)s
-          AND s.known_from <= %(known_at)s AND (s.known_to > %(known_at)s OR s.known_to IS NULL)
+          AND s.known_from <= %(known_at)s AND (s.known_to > %(known_at)s OR s.known_to IS NULL){short}
           {_origin_filter(origin)}
         GROUP BY 1, 2, 3""", _params(on, known_at, origin))
     if not rows:
