@@ -20,8 +20,10 @@ NAME_LABELS = {
 
 
 def _fuzzy(a: str, b: str) -> bool:
-    n = max(len(a), len(b))
-    if n >= 4:
+    la, lb = len(a), len(b)
+    n = la if la > lb else lb
+    # the edit distance is at least the difference in length: most pairs stop here, before rapidfuzz
+    if n >= 4 and -2 <= la - lb <= 2:
         d = OSA.distance(a, b, score_cutoff=2)
         # two edits only in long names and not at the start: Harpreet/Gurpreet are different names
         if d <= 1 or (d <= 2 and n >= 7 and a[0] == b[0]):
