@@ -7,6 +7,9 @@ the columns that need it (dates, times, JSON) and writes multi-row INSERTs, retu
 keys in the order of the rows when asked. Fields left out get their default (`auto_now_add` ones the
 time of the call). No signals are sent and `save()` is not called: use it only for tables whose
 writes are plain rows (no logic in `save()` or signals is a house rule anyway).
+
+On PostgreSQL the rows go through COPY (the driver formats them in C; arrays or placeholders were
+quoted in Python, value by value), and the keys asked for are taken from the table's sequence first.
 """
 
 from __future__ import annotations
@@ -70,19 +73,14 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
     all_fields = fields + extra_fields
     converters = [_converter(f) for f in all_fields]
     converted_extra = tuple(c(v) if c and v is not None else v for c, v in zip(converters[len(fields):], extra_values))
+    to_convert = [(i, c) for i, c in enumerate(converters[:len(fields)]) if c]
+    if connection.vendor == "postgresql":
+        return _copy(meta, all_fields, to_convert, converted_extra, rows, returning=returning)
     quote = connection.ops.quote_name
     head = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in all_fields)}) VALUES ")
     tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
     placeholder = "(" + ", ".join(["%s"] * len(all_fields)) + ")"
     per_statement = max(1, min(MAX_ROWS, _max_params() // len(all_fields)))
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        # One array a column, unnested: a statement of a few parameters instead of tens of thousands,
-        # which the driver would otherwise scan and quote one by one.
-        head = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in all_fields)}) "
-                f"SELECT * FROM unnest({', '.join(f'%s::{f.db_type(connection)}[]' for f in all_fields)})")
-        per_statement = MAX_ROWS
-    to_convert = [(i, c) for i, c in enumerate(converters[:len(fields)]) if c]
     ids: list[int] = []
     batch: list = []
     count = 0
@@ -92,13 +90,9 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
         if not count:
             return
         with connection.cursor() as cursor:
-            if postgres:
-                width = len(all_fields)
-                cursor.execute(head + tail, [batch[column::width] for column in range(width)])
-            else:
-                cursor.execute(head + ", ".join([placeholder] * count) + tail, batch)
+            cursor.execute(head + ", ".join([placeholder] * count) + tail, batch)
             if returning:
-                # Keys are handed out in ascending order within one statement (sequence or rowid);
+                # Keys are handed out in ascending order within one statement (rowid);
                 # sorted, they follow the VALUES order whatever order RETURNING reports them in.
                 ids.extend(sorted(row[0] for row in cursor.fetchall()))
         batch, count = [], 0
@@ -115,6 +109,38 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
         if count >= per_statement:
             flush()
     flush()
+    return ids
+
+
+_sequences: dict[str, str] = {}
+
+
+def _copy(meta, all_fields, to_convert, converted_extra, rows, *, returning: bool) -> list[int]:
+    """PostgreSQL: COPY the rows in; with `returning`, each row first gets the next key of the table's
+    sequence (in row order, ascending), written with it."""
+    quote = connection.ops.quote_name
+    rows = list(rows)
+    columns = [quote(f.column) for f in all_fields]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning and rows:
+            if meta.db_table not in _sequences:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [quote(meta.db_table), meta.pk.column])
+                _sequences[meta.db_table] = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [_sequences[meta.db_table], len(rows)])
+            ids = sorted(row[0] for row in cursor.fetchall())
+            columns.insert(0, quote(meta.pk.column))
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy:
+            for position, row in enumerate(rows):
+                if to_convert:
+                    row = list(row)
+                    for i, convert in to_convert:
+                        if row[i] is not None:
+                            row[i] = convert(row[i])
+                if returning:
+                    copy.write_row((ids[position], *row, *converted_extra))
+                else:
+                    copy.write_row((*row, *converted_extra))
     return ids
 
 
