@@ -38,8 +38,7 @@ def _converter(field: models.Field):
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
-        if connection.vendor == "postgresql":
-            return lambda value: ops.adapt_json_value(value, field.encoder)
+        # As text, on PostgreSQL too: COPY hands it to the server, which parses it into jsonb.
         return lambda value: json.dumps(value, cls=field.encoder)
     return None
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from homeward import inserts
 from homeward.audit import services as audit
 from homeward.registry import bulk, services as registry
 from homeward.registry.agents import AgentBook, AgentInput
@@ -419,9 +420,17 @@ class _Writing:
                               explanation=outcome.get("explanation", {}), origin=f"upload {self.upload.file_name}",
                               created_at=now)
                    for case, (_planned, outcome) in zip(cases, pending) if outcome["outcome"] == REVIEW]
-        ReviewItem.objects.bulk_create(reviews)
-        audit.record_many(self.by, reviews, action=audit.Action.CREATE, changes_of=lambda item: {
+        if not reviews:
+            return len(cases)
+        # The candidates' references in one query: the entries' labels (str(item)) would fetch each
+        # candidate case, a query per review (20k of them in a 100k-row register of many repeats).
+        candidates = dict(Case.objects.filter(pk__in={item.candidate_id for item in reviews})
+                          .values_list("pk", "reference"))
+        inserts.insert_instances(reviews)
+        audit.record_rows(self.by, ((item._meta.label_lower, item.pk,
+                                     f"{item.case.reference} ~ {candidates[item.candidate_id]}", {
             "case": item.case.reference, "candidate": item.candidate_id, "probability": round(item.probability, 4)})
+            for item in reviews), action=audit.Action.CREATE)
         return len(cases)
 
 
