@@ -1,5 +1,6 @@
 """The status spans kept through every write path equal the spans rebuilt from the event log."""
 
+import io
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -82,3 +83,17 @@ class SpansFollowEveryWrite(TestCase):
         assert (stored(StatusSpan, STATUS_FIELDS), stored(RequestSpan, REQUEST_FIELDS)) == expected
         rebuild_all()
         assert (stored(StatusSpan, STATUS_FIELDS), stored(RequestSpan, REQUEST_FIELDS)) == expected
+
+
+def test_refresh_statuses_command_rebuilds_lost_spans(make_case):
+    from django.core.management import call_command
+
+    case = make_case()
+    services.record_event(case=case, kind=Event.IDENTIFIED, occurred_on=PartialDate.from_iso("2024-04-01"),
+                          recorded_at=T0 + timedelta(days=100))
+    expected = from_scratch([case.pk])
+    StatusSpan.objects.all().delete()
+    RequestSpan.objects.all().delete()
+    call_command("refresh_statuses", stdout=io.StringIO())
+    assert (stored(StatusSpan, STATUS_FIELDS), stored(RequestSpan, REQUEST_FIELDS)) == expected
+    assert len(expected[0][case.pk]) == 3  # reported (closed), reported until identified, identified
