@@ -20,7 +20,7 @@ from tabular import PartialDate
 
 from . import agents, identifiers, names, services as registry
 from .agents import AgentBook, AgentInput
-from .lifecycle import Event
+from .lifecycle import Event, EventFact, status_on
 from .models import Case, ImportBatch, Person, PersonIdentifier, PersonName, Report
 
 CHUNK = 2000
@@ -136,16 +136,25 @@ def create_cases(items: list[NewCase], *, recorded_by=None, import_batch: Import
     inserts.insert(PersonIdentifier, ("person_id", "kind", "ciphertext", "blind_index", "country"), identifier_rows)
     references = _References()
     office_of = [getattr(item.office, "pk", item.office) for item in items]
+    # Each case is written with the status its one `reported` event folds to: refresh_statuses (which
+    # append_events runs) then finds it current, rather than updating every new row a second time.
+    folded: dict = {}
+    for item in items:
+        day = item.reported_on.first_day
+        if day not in folded:
+            status = status_on([EventFact(0, Event.REPORTED, day, now)], registry.FAR_FUTURE, now)
+            folded[day] = status.value if status else ""
     case_values = [(item.reference or references.next(item.origin_country, item.reported_on.year), person_id,
                     item.origin_country, item.host_country, office, item.military_unit[:100],
-                    item.agent.text()[:300], " ".join(item.agent.promised.split())[:200])
+                    item.agent.text()[:300], " ".join(item.agent.promised.split())[:200],
+                    folded[item.reported_on.first_day])
                    for item, person_id, office in zip(items, person_ids, office_of)]
     case_ids = inserts.insert(Case, ("reference", "person_id", "origin_country", "host_country", "office_id",
-                                     "military_unit", "recruiting_agent_as_told", "promised_job"),
+                                     "military_unit", "recruiting_agent_as_told", "promised_job", "status"),
                               case_values, returning=True)
     cases = [Case(pk=pk, reference=values[0], person_id=values[1], origin_country=values[2], host_country=values[3],
                   office_id=values[4], military_unit=values[5], recruiting_agent_as_told=values[6],
-                  promised_job=values[7])
+                  promised_job=values[7], status=values[8])
              for pk, values in zip(case_ids, case_values)]
     report_ids = inserts.insert(Report, _REPORT_COLUMNS, [_report_row(case.pk, item.report, now, recorded_by,
                                                                       import_batch)
