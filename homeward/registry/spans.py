@@ -127,8 +127,11 @@ def write_spans(facts_by_case: dict[int, list[EventFact]], *, apps=None) -> None
     """Make the stored spans of these cases the fold of their events."""
     CaseEvent, StatusSpan, RequestSpan = _models(apps)
     _replace(StatusSpan, STATUS_FIELDS, {case_id: span_rows(case_id, facts) for case_id, facts in facts_by_case.items()})
-    requests = _load_requests(facts_by_case, CaseEvent)
-    _replace(RequestSpan, REQUEST_FIELDS, {case_id: request_rows(requests.get(case_id, ())) for case_id in facts_by_case})
+    # Only a case with a request event can have request spans (events are never deleted): the
+    # cases of a bulk creation, say, need no look-up at all.
+    sent = [case_id for case_id, facts in facts_by_case.items() if any(f.kind is Event.REQUEST_SENT for f in facts)]
+    requests = _load_requests(sent, CaseEvent)
+    _replace(RequestSpan, REQUEST_FIELDS, {case_id: request_rows(requests.get(case_id, ())) for case_id in sent})
 
 
 def rebuild_all(*, apps=None) -> int:
