@@ -154,13 +154,9 @@ class CandidateIndex:
     def scored(self, q: Prepared, exclude: int | None = None):
         """[(registry index, log2 Bayes factor, per-field parts)] for all candidates of q."""
         res = []
-        recs, stats, model, caches = self.records, self.stats, self.model, self._name_cache
-        # name parts cached per query name, then per registry name (both interned, keyed by identity)
-        cache = caches.get(id(q.name))
-        if cache is None:
-            if len(caches) > 100_000:   # some two million name pairs
-                caches.clear()
-            cache = caches[id(q.name)] = {}
+        recs, stats, model, cache = self.records, self.stats, self.model, self._name_cache
+        if len(cache) > 100_000:   # query names, with some two million name pairs between them
+            cache.clear()
         for i in self.candidate_indices(q):
             if i == exclude:
                 continue

@@ -170,16 +170,18 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
           name_cache: dict | None = None) -> tuple[float, list[tuple[str, str, str, float]]]:
     """Total log2 Bayes factor for the pair and per-field (field, parameter group, level, weight).
 
-    `name_cache`, a dict kept for one query name, memoises the name part by registry name identity:
-    names are interned (normalise_name), lists repeat names a lot, and the name part is most of the cost.
+    `name_cache` memoises the name part by query name, then registry name, by identity: names are
+    interned (normalise_name), lists repeat names a lot, and the name part is most of the cost.
     """
     parts: list[tuple[str, str, float]] = []
     total = 0.0
     if name_cache is not None:
-        key = id(r.name)
-        np_ = name_cache.get(key, False)
+        per_query = name_cache.get(id(q.name))
+        if per_query is None:
+            per_query = name_cache[id(q.name)] = {}
+        np_ = per_query.get(id(r.name), False)
         if np_ is False:
-            np_ = name_cache[key] = name_part(q.name, r.name, stats, model)
+            np_ = per_query[id(r.name)] = name_part(q.name, r.name, stats, model)
     else:
         np_ = name_part(q.name, r.name, stats, model)
     if np_ is not None:

@@ -142,9 +142,9 @@ class Earlier:
 
 # The list's index, set in the parent just before the workers fork, so that they inherit it.
 _LIST_INDEX: CandidateIndex | None = None
-# Name comparisons by name pair, kept across the chunks a process scores (names repeat in a list).
+# Name comparisons by query name and name, kept across the chunks a process scores (names repeat in a list).
 _NAME_CACHE: dict = {}
-_NAME_CACHE_LIMIT = 500_000
+_NAME_CACHE_LIMIT = 100_000   # query names (score keeps their name pairs under each)
 
 
 def _earlier_in(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, float, dict]]]]:

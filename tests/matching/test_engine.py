@@ -208,3 +208,16 @@ def test_parallel_scoring_gives_the_same_links(monkeypatch):
     assert [(l.left_id, l.right_id, l.match_probability) for l in serial.links] == \
         [(l.left_id, l.right_id, l.match_probability) for l in parallel.links]
     assert serial.candidate_pairs == parallel.candidate_pairs
+
+
+def test_a_shared_name_cache_keeps_each_query_names_own_answers():
+    from matching.index import CandidateIndex, _prepare
+    from matching.model import score
+
+    index = CandidateIndex([Record(id="r1", full_name="Рахул Шарма", date_of_birth="1990-01-02")])
+    registry_record = index.records[0]
+    cache: dict = {}
+    for text in ("Rahul Sharma", "Vikram Singh", "Rahul Sharma"):
+        query = _prepare(Record(id="q", full_name=text, date_of_birth="1990-01-02"))
+        cached = score(query, registry_record, index.stats, index.model, cache)
+        assert cached == score(query, registry_record, index.stats, index.model)
