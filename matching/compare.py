@@ -5,7 +5,6 @@ the agreeing tokens are (term-frequency adjustment).
 """
 from __future__ import annotations
 
-
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .names import NormalisedName
