@@ -242,7 +242,7 @@ def _standing_intervals(standing: Sequence[EventFact]) -> list[tuple[Event, date
         else:
             days.append((e.occurred_from, e.kind))
     intervals: list[tuple[Event, date, date | None]] = []
-    for index, (day, kind) in enumerate(days):
+    for day, kind in days:
         if intervals and intervals[-1][0] is kind:
             continue  # the same status goes on
         intervals.append((kind, day, None))

@@ -40,11 +40,18 @@ def _query(request):
                   "by": data["by"] or "agent"}
 
 
+def _query_or_404(request) -> dict:
+    """The question of a chart, table or export: their links come from the dashboard's own form."""
+    _form, query = _query(request)
+    if query is None:
+        raise Http404("bad query")
+    return query
+
+
 def _tables(request, query, *, series: bool = False) -> tuple[selectors.Dashboard, dict]:
     """Every table the dashboard shows, suppressed for analysts, keyed by its export name.
 
-    The monthly series is a second pass over the event log: the page leaves it to its chart and its
-    own table, so that the page itself costs one figures query (two when comparing).
+    The monthly series is a query of its own: the page leaves it to its chart and its own table.
     """
     user = request.user
     board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
@@ -107,9 +114,7 @@ def dashboard(request):
 @view_access(roles=FIGURES_ROLES)
 def series_table(request):
     """The monthly series as a table: the text equivalent of the dashboard's time-series chart."""
-    form, query = _query(request)
-    if query is None:
-        raise Http404("bad query")
+    query = _query_or_404(request)
     board, tables = _tables(request, query, series=True)
     audit.record(request.user, audit.Action.VIEW, target_type="figures", label=f"series to {query['on']}",
                  detail=f"known at {query['known_at'] or 'now'}, origin {query['origin'] or 'all'}")
@@ -126,9 +131,7 @@ def chart(request, name):
     """
     if name not in ("series", "states", "money"):
         raise Http404("unknown chart")
-    form, query = _query(request)
-    if query is None:
-        raise Http404("bad query")
+    query = _query_or_404(request)
     if name == "money":
         svg = charts.owed_and_paid(_money(request.user, query["on"]))
     else:
@@ -148,9 +151,7 @@ def export(request):
     """Any dashboard table as CSV or XLSX; the same suppression as on the page, and on the audit trail."""
     from . import exports
 
-    form, query = _query(request)
-    if query is None:
-        raise Http404("bad query")
+    query = _query_or_404(request)
     name = request.GET.get("table", "figures")
     board, tables = _tables(request, query, series=name == "series")
     if name == "changes":
@@ -171,9 +172,7 @@ def export(request):
 
 @view_access(roles=FIGURES_ROLES)
 def brief_pdf(request):
-    form, query = _query(request)
-    if query is None:
-        raise Http404("bad query")
+    query = _query_or_404(request)
     board, tables = _tables(request, query, series=True)
     user = request.user
     content = brief.BriefContent(
