@@ -30,6 +30,13 @@ def _fuzzy(a: str, b: str) -> bool:
     return False
 
 
+def _typing_error(a: str, b: str) -> bool:
+    """One letter dropped, added, changed or two swapped, in the Cyrillic forms (typo_form)."""
+    la, lb = len(a), len(b)
+    return (la if la > lb else lb) >= 4 and -1 <= la - lb <= 1 and a != b and \
+        OSA.distance(a, b, score_cutoff=1) <= 1
+
+
 def _close(a: str, b: str) -> bool:
     """Same skeleton is only a phonetic match if the spellings are not far apart either: short
     skeletons collide (seni/somnah both reduce to s-n)."""
@@ -108,9 +115,10 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                 matches.append(("joined", b.coarse[j]))
                 ub.remove(j), ua.remove(i1), ua.remove(i2)
     if ua and ub:
+        at, bt = a.typo, b.typo
         for i in list(ua):
             for j in ub:
-                if _fuzzy(ak[i], bk[j]):
+                if _fuzzy(ak[i], bk[j]) or _typing_error(at[i], bt[j]):
                     matches.append(("fuzzy", f"{ak[i]} {bk[j]}"))
                     ua.remove(i), ub.remove(j)
                     break

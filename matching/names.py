@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .phonetic import coarse_key, fine_key, to_latin, token_keys
+from .phonetic import coarse_key, fine_key, to_latin, token_keys, typo_form
 
 # Titles and honorifics, compared by *fine key* so that Shri / Sri / श्री / Шри or Smt. / श्रीमती all hit
 # the same entry whatever the script.
@@ -35,6 +35,7 @@ class NormalisedName:
     coarse: tuple[str, ...]      # coarse (skeleton) key per token
     optional: tuple[bool, ...]   # token may be absent on the other side without contradiction
     initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
+    typo: tuple[str, ...] = ()   # per token, the Cyrillic form in which typing errors are compared
 
     @property
     def empty(self) -> bool:
@@ -67,7 +68,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
     if m:
         relatives = f"{relatives} {text[m.end():]}"
         text = text[: m.start()]
-    toks, keys, coarse, opt, inits = [], [], [], [], []
+    toks, keys, coarse, opt, inits, typo = [], [], [], [], [], []
 
     def add(raw_text: str, optional: bool) -> None:
         for piece in _SPLIT.split(raw_text):
@@ -93,6 +94,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                     latin, fine, crs = _MUHAMMAD
                     is_opt = True
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
+                typo.append(typo_form(part, latin))
 
     add(text, False)
     if relatives and relatives.strip().lower() not in _DASHES:
@@ -102,14 +104,16 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
         # (Harpreet Singh)"): one copy carries the information, wherever the repeat stands; a name that
         # is nothing but one name twice ("Rahul Rahul") is kept as written
         first = [keys.index(k) == i for i, k in enumerate(keys)]
-        toks, keys, coarse, opt = ([x for x, keep in zip(col, first) if keep] for col in (toks, keys, coarse, opt))
+        toks, keys, coarse, opt, typo = ([x for x, keep in zip(col, first) if keep]
+                                         for col in (toks, keys, coarse, opt, typo))
     # a name that was nothing but titles keeps them rather than vanishing
     if not keys and not inits and text.strip():
         for piece in _SPLIT.split(text):
             latin, fine, crs = token_keys(piece)
             if fine:
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
-    n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits))
+                typo.append(typo_form(piece, latin))
+    n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits), tuple(typo))
     # Interned: equal names are the same object, so comparisons can be cached by identity.
     return _INTERN.setdefault(n, n)
 

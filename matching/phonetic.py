@@ -238,3 +238,23 @@ def token_keys(token: str) -> tuple[str, str, str]:
     latin = to_latin(token)
     fine = fine_key(latin)
     return latin, fine, coarse_key(fine)
+
+
+# --- the form in which typing errors are compared ---------------------------------------------------
+_TYPO_FOLD = str.maketrans({"ь": None, "ъ": None, "ё": "е", "э": "е", "й": "и", "ы": "и"})
+
+
+@lru_cache(maxsize=500_000)
+def typo_form(token: str, latin: str) -> str:
+    """A token as a Russian clerk would type it, for counting typing errors.
+
+    Typing errors happen in the script of the list that carries them, and the phonetic keys magnify
+    them: a swapped pair of letters in "Каджал" ("Кадажл") breaks the дж digraph and leaves the key
+    two edits away, while in Cyrillic it is one transposition. So Cyrillic tokens are compared as
+    written (soft signs and the letters Russian spellings trade freely folded), and tokens in other
+    scripts through their usual Russian transcription.
+    """
+    from .transcribe import to_cyrillic
+    letters = "".join(c for c in token.lower() if c.isalpha())
+    cyr = letters if letters and detect_script(letters) == CYRILLIC else to_cyrillic(latin)
+    return re.sub(r"(.)\1+", r"\1", cyr.translate(_TYPO_FOLD))

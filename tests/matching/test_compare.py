@@ -12,6 +12,9 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Sunil Chaudhary", "Сунил Чоудхури", "phonetic"),
     ("Deepak Navneet Ashish", "Дипак Навни Ашиш", "fuzzy"),
     ("Archana Ashish", "Ашиш Ачрана", "fuzzy"),                  # transposition
+    ("Kajal Dodiya", "Додиа Кадажл", "fuzzy"),                   # swapped letters break the дж
+    ("Rahul Divya", "Дивья Рауль", "fuzzy"),                      # х dropped, soft sign added
+    ("Ajay Verma", "Аждай Верма", "fuzzy"),
     ("Hemamalini", "Hema Malini", "fuzzy"),                       # joined / split
     ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
     ("H. Singh", "Harpreet Singh", "initials"),
