@@ -118,7 +118,8 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
         at, bt = a.typo, b.typo
         for i in list(ua):
             for j in ub:
-                if _fuzzy(ak[i], bk[j]) or _typing_error(at[i], bt[j]):
+                ta, tb = at[i], bt[j]
+                if _fuzzy(ak[i], bk[j]) or (-1 <= len(ta) - len(tb) <= 1 and _typing_error(ta, tb)):
                     matches.append(("fuzzy", f"{ak[i]} {bk[j]}"))
                     ua.remove(i), ub.remove(j)
                     break

@@ -14,10 +14,6 @@ Latin-script registry record in the same bucket:
   1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
                                                      or for rare tokens when the date is missing
 Very large buckets are skipped: they carry no identifying power and would swamp the scorer.
-
-A query that finds no candidate it can decide on looks once more, with one token allowed a typing
-error: the name keys above are then looked up with that token replaced by each registry key one edit
-away (Sangu/Сагу, Kunal/Куал). Only then, because the wider net costs several times the lookups.
 """
 from __future__ import annotations
 
@@ -78,10 +74,6 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
     return keys, singles
 
 
-def _deletions(key: str) -> set[str]:
-    return {key[:i] + key[i + 1:] for i in range(len(key))}
-
-
 def _prepare(record) -> Prepared:
     if isinstance(record, Prepared):
         return record
@@ -100,8 +92,6 @@ class CandidateIndex:
         self._keys: dict[str, list[int]] = defaultdict(list)
         self._single: dict[str, list[int]] = defaultdict(list)
         self._name_cache: dict = {}
-        self._near: dict[str, list[str]] = defaultdict(list)   # key with one letter deleted -> keys
-        self._known_coarse: set[str] = set()
         # Building allocates millions of small long-lived objects; the cyclic GC would rescan them all
         # again and again (quadratic-looking slowdowns at 1M records). Pause it, then (for big
         # registries, which live as long as the process) freeze the result so collections skip it.
@@ -135,13 +125,6 @@ class CandidateIndex:
             self._keys[k].append(idx)
         for k in singles:
             self._single[k].append(idx)
-        near, known = self._near, self._known_coarse
-        for c in p.name.coarse:
-            if len(c) >= 2 and c not in known:
-                known.add(c)
-                near[c].append(c)
-                for d in _deletions(c):
-                    near[d].append(c)
 
     # --- candidate generation ---
     def candidate_indices(self, q: Prepared) -> set[int]:
@@ -168,70 +151,17 @@ class CandidateIndex:
                     out.update(post)
         return out
 
-    def typo_candidate_indices(self, q: Prepared) -> set[int]:
-        """Candidates sharing the name keys of q with one token of q one edit away (see the module
-        docstring)."""
-        n = q.name
-        cs = _name_coarse(q)
-        near = self._near
-        get, sget = self._keys.get, self._single.get
-        y = q.dob[0] if q.dob else None
-        out: set[int] = set()
-        for c in cs:
-            if len(c) < 2:
-                continue
-            alternatives = set(near.get(c, ()))
-            for d in _deletions(c):
-                alternatives.update(near.get(d, ()))
-            alternatives.discard(c)
-            others = [o for o in cs if o != c]
-            for alt in alternatives:
-                if others:
-                    for o in others:
-                        a, b = (alt, o) if alt < o else (o, alt)
-                        posts = [get(f"2|{a}|{b}")]
-                        if y is not None:
-                            posts.append(get(f"3|{a}|{b}|{y}"))
-                elif not n.initials:
-                    posts = [sget(f"1|{alt}")]
-                    if y is not None:
-                        posts.append(get(f"y|{alt}|{y}"))
-                else:
-                    continue
-                for post in posts:
-                    if post and len(post) <= MAX_BUCKET:
-                        out.update(post)
-        return out
-
-    def _undecided(self, res) -> bool:
-        """No candidate reaches 0.5 and none carries the query's name exactly (several that do are
-        namesakes, which a wider search would only add to)."""
-        if not res:
-            return True
-        for _i, _w, parts in res:
-            if parts and parts[0][0] == "name" and parts[0][2] == "exact":
-                return False
-        probs = exclusive_probabilities([w for _, w, _ in res], len(self.records), self.model.prior)
-        return max(probs) < 0.5
-
     def scored(self, q: Prepared, exclude: int | None = None):
         """[(registry index, log2 Bayes factor, per-field parts)] for all candidates of q."""
         res = []
         recs, stats, model, cache = self.records, self.stats, self.model, self._name_cache
         if len(cache) > 100_000:   # query names, with some two million name pairs between them
             cache.clear()
-        seen = self.candidate_indices(q)
-        for i in seen:
+        for i in self.candidate_indices(q):
             if i == exclude:
                 continue
             w, parts = score(q, recs[i], stats, model, cache)
             res.append((i, w, parts))
-        if self._undecided(res):
-            for i in self.typo_candidate_indices(q) - seen:
-                if i == exclude:
-                    continue
-                w, parts = score(q, recs[i], stats, model, cache)
-                res.append((i, w, parts))
         return res
 
     def query(self, q: Prepared) -> list[tuple[int, float, dict]]:
