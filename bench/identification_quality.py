@@ -17,7 +17,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 DATA = ROOT.parent / "shared" / "data" / "identification"
 
+from collections import Counter  # noqa: E402
+
 from matching import Record, dedupe, link  # noqa: E402
+from matching.names import normalise_name  # noqa: E402
+from matching.phonetic import to_latin  # noqa: E402
 
 RU_HEADERS = {"№": "id", "ФИО": "full_name", "Дата рождения": "date_of_birth",
               "Номер паспорта": "passport_number"}
@@ -59,8 +63,11 @@ def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int
 
     A true pair (l, r) is tied when another right record r' shows l exactly what r shows: the same name
     tokens as written (case aside, any order) and the same date of birth and passport as far as l
-    carries them (l without a date cannot tell two dates apart; l with a year sees only years). Swapping
-    r and r' changes nothing any engine could see, so one of k tied records is right by chance.
+    carries them (l without a date cannot tell two dates apart; l with a year sees only years). A name
+    l writes with initials sees only the first letter of the tokens it abbreviates: for "T. Yash",
+    "Яш Теджу" and "Тхакар Яш" look the same (r and r' may differ in as many tokens as l has initials,
+    each swapped for a token with the same first letter, one of l's initials). Swapping r and r'
+    changes nothing any engine could see, so one of k tied records is right by chance.
     Returns (tied pairs, F1 at most when abstaining on them, expected F1 at most when guessing), each
     assuming every other pair is decided correctly.
     """
@@ -75,12 +82,30 @@ def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int
     for x in right:
         key = tuple(sorted(x.full_name.casefold().split()))
         names.setdefault(key, []).append(x)
+    by_token = {}
+    for x in right:
+        for t in set(x.full_name.casefold().split()):
+            by_token.setdefault(t, []).append(x)
     right_by_id = {x.id: x for x in right}
+
+    def abbreviated_alike(r: Record, x: Record, initials: Counter) -> bool:
+        rt, xt = Counter(r.full_name.casefold().split()), Counter(x.full_name.casefold().split())
+        only_r, only_x = list((rt - xt).elements()), list((xt - rt).elements())
+        if not only_r or len(only_r) != len(only_x) or len(only_r) > sum(initials.values()):
+            return False
+        letters = Counter(to_latin(t)[:1] for t in only_r)
+        return letters == Counter(to_latin(t)[:1] for t in only_x) and not letters - initials
+
     tied, lost = 0, 0.0
     for l_id, r_id in gold:
         l, r = left_by_id[l_id], right_by_id[r_id]
         seen = seen_by(l, r)
         k = sum(1 for x in names[seen[0]] if seen_by(l, x) == seen)
+        initials = Counter(normalise_name(l.full_name).initials)
+        if initials:
+            near = {x.id: x for t in seen[0] for x in by_token.get(t, ())}
+            k += sum(1 for x in near.values() if seen_by(l, x)[1:] == seen[1:]
+                     and abbreviated_alike(r, x, initials))
         if k > 1:
             tied += 1
             lost += 1 - 1 / k
