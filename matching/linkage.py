@@ -47,15 +47,13 @@ def _tick(progress, n):
 
 CHUNK = 2000
 PARALLEL_FROM = 20000
-_STATE = None   # (index, left records, threshold) for the forked workers
+_STATE = None   # (index, prepared left records, threshold) for the forked workers
 
 
 def _link_chunk(bounds: tuple[int, int]) -> tuple[list[Link], int]:
-    index, left, threshold = _STATE
+    index, left_p, threshold = _STATE
     out, pairs = [], 0
-    for r in left[bounds[0]:bounds[1]]:
-        # prepared here rather than up front: in the workers, so that this part runs in parallel too
-        q = _prepare(r)
+    for q in left_p[bounds[0]:bounds[1]]:
         res = index.query(q)
         pairs += len(res)
         for i, p, parts in res:
@@ -84,17 +82,17 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     """
     t0 = time.perf_counter()
     index = CandidateIndex(right, model=model)
-    left = list(left)
+    left_p = [_prepare(r) for r in left]
     if train or (train is None and model is None):
-        index.set_model(train_model(index, left))
+        index.set_model(train_model(index, left_p))
     global _STATE
-    _STATE = (index, left, threshold)
-    chunks = [(lo, min(lo + CHUNK, len(left))) for lo in range(0, len(left), CHUNK)]
+    _STATE = (index, left_p, threshold)
+    chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
     links: list[Link] = []
     pairs = 0
     workers = max(1, min(os.cpu_count() or 1, workers))
     try:
-        if workers > 1 and len(left) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
+        if workers > 1 and len(left_p) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
             # Workers inherit the built index by fork (copy-on-write); frozen objects are not touched
             # by the collector, which keeps the shared pages shared.
             gc.freeze()
@@ -120,7 +118,7 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
             seen_l.add(l.left_id), seen_r.add(l.right_id)
             kept.append(l)
         links = kept
-    return LinkResult(links, pairs, time.perf_counter() - t0, len(left), len(index), index.model)
+    return LinkResult(links, pairs, time.perf_counter() - t0, len(left_p), len(index), index.model)
 
 
 
