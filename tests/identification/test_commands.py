@@ -43,6 +43,17 @@ def test_link_writes_best_first_with_explanations(files, capsys):
     assert "3 left rows, 304 right rows" in summary and "2 links" in summary
 
 
+def test_link_with_parallel_workers_writes_the_same_links(files, tmp_path, monkeypatch):
+    import matching.linkage
+    left, right, out = files
+    call_command("link", str(left), str(right), "-o", str(out))
+    monkeypatch.setattr(matching.linkage, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(matching.linkage, "CHUNK", 1)
+    parallel = tmp_path / "parallel.csv"
+    call_command("link", str(left), str(right), "-o", str(parallel), "--workers", "2")
+    assert read_csv(parallel) == read_csv(out)
+
+
 def test_link_threshold_and_mapping(tmp_path, files):
     _, right, out = files
     left = tmp_path / "odd.csv"
@@ -82,6 +93,8 @@ def test_bad_left_file(tmp_path, files, content, message):
     (["--threshold", "1.5"], "between 0 and 1"),
     (["--threshold", "abc"], "number"),
     (["--map-left", "nonsense"], "--map"),
+    (["--workers", "0"], "at least 1"),
+    (["--workers", "two"], "whole number"),
 ])
 def test_bad_arguments(files, args, message):
     left, right, out = files

@@ -17,6 +17,16 @@ def probability(text: str) -> float:
     return value
 
 
+def worker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise CommandError(f"--workers must be a whole number of processes, not {text!r}") from None
+    if value < 1:
+        raise CommandError(f"--workers must be at least 1, not {value}")
+    return value
+
+
 class Command(BaseCommand):
     help = ("Link two person lists (CSV or XLSX; English or Russian headers) and write the proposed "
             "links, best first, with a probability and a per-field explanation.")
@@ -30,15 +40,20 @@ class Command(BaseCommand):
         parser.add_argument("--map-left", action="append", default=[], metavar="HEADER=FIELD",
                             help="map a column of LEFT to a field, e.g. 'Name of person=full_name'")
         parser.add_argument("--map-right", action="append", default=[], metavar="HEADER=FIELD")
+        parser.add_argument("--workers", default="1",
+                            help="processes that score in parallel (default 1; for lists of tens of "
+                                 "thousands of rows and more: each extra one needs about 1.5 GiB more "
+                                 "memory per million rows of RIGHT)")
 
     def handle(self, *args, **opts):
         threshold = probability(str(opts["threshold"]))
+        workers = worker_count(str(opts["workers"]))
         warn = lambda msg: self.stderr.write(msg)  # noqa: E731
         left = read_records(opts["left"], opts["map_left"], warn=warn)
         right = read_records(opts["right"], opts["map_right"], warn=warn)
         tick, close = progress_bar(len(left), "linking")
         try:
-            result = link(left, right, threshold=threshold, progress=tick)
+            result = link(left, right, threshold=threshold, progress=tick, workers=workers)
         finally:
             close()
         write_links(opts["output"], result.links)
