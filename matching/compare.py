@@ -119,6 +119,7 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
         for i in list(ua):
             for j in ub:
                 ta, tb = at[i], bt[j]
+                # the length test is _typing_error's first, inlined: most pairs stop there, without a call
                 if _fuzzy(ak[i], bk[j]) or (-1 <= len(ta) - len(tb) <= 1 and _typing_error(ta, tb)):
                     matches.append(("fuzzy", f"{ak[i]} {bk[j]}"))
                     ua.remove(i), ub.remove(j)

@@ -35,7 +35,7 @@ class NormalisedName:
     coarse: tuple[str, ...]      # coarse (skeleton) key per token
     optional: tuple[bool, ...]   # token may be absent on the other side without contradiction
     initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
-    typo: tuple[str, ...] = ()   # per token, the Cyrillic form in which typing errors are compared
+    typo: tuple[str, ...]        # per token, the Cyrillic form in which typing errors are compared
 
     @property
     def empty(self) -> bool:

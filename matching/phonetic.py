@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 from .scripts import CYRILLIC, LATIN, OTHER, detect_script, fold_latin, indic_to_hk
+from .transcribe import to_cyrillic
 
 # --- Indic (Harvard-Kyoto) -> Latin as an Indian would spell it --------------------------------------
 _HK_CONS = {
@@ -254,7 +255,6 @@ def typo_form(token: str, latin: str) -> str:
     written (soft signs and the letters Russian spellings trade freely folded), and tokens in other
     scripts through their usual Russian transcription.
     """
-    from .transcribe import to_cyrillic
     letters = "".join(c for c in token.lower() if c.isalpha())
     cyr = letters if letters and detect_script(letters) == CYRILLIC else to_cyrillic(latin)
     return re.sub(r"(.)\1+", r"\1", cyr.translate(_TYPO_FOLD))

@@ -1,7 +1,7 @@
 """The cross-script layer: spellings of one name in any script meet on the same keys."""
 import pytest
 
-from matching.phonetic import coarse_key, fine_key, token_keys
+from matching.phonetic import coarse_key, fine_key, token_keys, typo_form
 from matching.scripts import detect_script
 
 
@@ -84,3 +84,14 @@ def test_fine_rules(latin, fine):
 def test_coarse_drops_vowels_and_folds_nasals():
     assert coarse_key("sampat") == coarse_key("sanpat") == "snpt"
     assert coarse_key("anand") == "and"
+
+
+@pytest.mark.parametrize("token, form", [
+    ("Каджал", "каджал"), ("КАДЖАЛ", "каджал"),          # Cyrillic as written, case aside
+    ("Kajal", "каджал"), ("काजल", "каджал"),              # other scripts through the usual transcription
+    ("Аджит", "аджит"), ("Раджкумарь", "раджкумар"),      # soft sign dropped
+    ("Сэм", "сем"), ("Санджай", "санджаи"), ("ССАЧИН", "сачин"),   # э, й folded; doubled letter once
+])
+def test_typo_form(token, form):
+    latin, _fine, _coarse = token_keys(token)
+    assert typo_form(token, latin) == form
