@@ -78,13 +78,11 @@ def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int
         dob = x.date_of_birth[:len(l.date_of_birth)] if l.date_of_birth else ""
         return name, dob, x.passport_number if l.passport_number else ""
 
-    names = {}
+    names, by_token = {}, {}
     for x in right:
-        key = tuple(sorted(x.full_name.casefold().split()))
-        names.setdefault(key, []).append(x)
-    by_token = {}
-    for x in right:
-        for t in set(x.full_name.casefold().split()):
+        tokens = x.full_name.casefold().split()
+        names.setdefault(tuple(sorted(tokens)), []).append(x)
+        for t in set(tokens):
             by_token.setdefault(t, []).append(x)
     right_by_id = {x.id: x for x in right}
 

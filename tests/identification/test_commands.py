@@ -45,12 +45,21 @@ def test_link_writes_best_first_with_explanations(files, capsys):
 
 def test_link_with_parallel_workers_writes_the_same_links(files, tmp_path, monkeypatch):
     import matching.linkage
+    from homeward.identification.management.commands import link as command
     left, right, out = files
     call_command("link", str(left), str(right), "-o", str(out))
-    monkeypatch.setattr(matching.linkage, "PARALLEL_FROM", 1)
+    asked = []
+
+    def recording_link(*args, **kwargs):
+        asked.append(kwargs["workers"])
+        return matching.linkage.link(*args, **kwargs)
+
+    monkeypatch.setattr(command, "link", recording_link)
+    monkeypatch.setattr(matching.linkage, "PARALLEL_FROM", 1)   # three rows: fork anyway
     monkeypatch.setattr(matching.linkage, "CHUNK", 1)
     parallel = tmp_path / "parallel.csv"
     call_command("link", str(left), str(right), "-o", str(parallel), "--workers", "2")
+    assert asked == [2]
     assert read_csv(parallel) == read_csv(out)
 
 
