@@ -173,7 +173,7 @@ def run_batch(n_host, n_cases, workers=1, *, q):
     tp = len(pred & truth)
     p, r = tp / max(len(pred), 1), tp / max(len(truth), 1)
     q.put(dict(engine="homeward", gen_s=t_gen, link_s=res.seconds, cpu_s=cpu, pairs=res.candidate_pairs, links=len(pred),
-               precision=p, recall=r, f1=2 * p * r / max(p + r, 1e-9), peak_mib=_peak_mib()))
+               precision=p, recall=r, f1=2 * p * r / max(p + r, 1e-9), peak_mib=_peak_mib(), phases=res.phases))
 
 
 def run_interactive(n, *, q, queries=1000):
@@ -289,7 +289,7 @@ def main() -> None:
     ap.add_argument("--splink", action="store_true", help="also run Splink's default pipeline")
     ap.add_argument("--splink-keys", action="store_true", help="and Splink fed with our cross-script keys")
     ap.add_argument("--only-splink", action="store_true", help="skip the homeward batch run")
-    ap.add_argument("--workers", type=int, default=1, help="processes for homeward's batch scoring")
+    ap.add_argument("--workers", type=int, default=1, help="processes for homeward's batch preparation and scoring")
     args = ap.parse_args()
     top_names()   # warm the cache outside the measured child processes
     if args.host and args.cases and not args.only_splink:
@@ -297,6 +297,7 @@ def main() -> None:
         print(f"homeward link {args.cases:,} x {args.host:,} ({args.workers} worker(s)): {out['link_s']:.1f} s "
               f"(CPU {out['cpu_s']:.1f} s; +{out['gen_s']:.1f} s data generation), {out['pairs']:,} candidate pairs, "
               f"P {out['precision']:.4f} R {out['recall']:.4f} F1 {out['f1']:.4f}, peak {out['peak_mib']:.0f} MiB")
+        print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in out["phases"].items()))
     if args.host and args.cases and (args.splink or args.only_splink):
         for keys in (False, True) if args.splink_keys else (False,):
             out = in_child(run_splink, args.host, args.cases, keys)

@@ -19,7 +19,8 @@ Model.to_dict()/from_dict()).
 Modules, one job each: scripts (script detection, library transliteration), phonetic (the hand-written
 cross-script keys), names (parsing), transcribe (Latin -> Russian Cyrillic), records (the record type),
 compare (per-field levels), model (Fellegi-Sunter weights, TF adjustment, probabilities, EM),
-index (blocking + interactive scoring), linkage (batch link / dedupe).
+blocking (candidate keys), index (candidate generation + interactive scoring), linkage (batch link /
+dedupe).
 """
 from .index import Candidate, CandidateIndex
 from .linkage import DedupeResult, Link, LinkResult, dedupe, link

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from .compare import (DOB_LABELS, NAME_LABELS, PASSPORT_LABELS, compare_dob, compare_names,
                       compare_passport, compare_phone, compare_place, compare_sex)
-from .records import Prepared
+from .records import Prepared, prepare
 
 DEFAULT_M = {
     # P(level | same person), measured on the development sets (levels of the true pairs), with a floor
@@ -295,12 +295,11 @@ def train(index, queries, *, iterations: int = 4, strength: float = 30.0, max_qu
     Each parameter is anchored by `strength` pseudo-observations at the defaults; the prior is not
     re-estimated (it is a statement about the use, not about the files).
     """
-    from .index import _prepare
     base = index.model
     queries = list(queries)[:max_queries]
     data = []   # per query: [[total weight, [[group, level, weight], ...]], ...]
     for k, q in enumerate(queries):
-        q = _prepare(q)
+        q = prepare(q)
         sc = index.scored(q, exclude=k if exclude_self else None)
         if sc:
             data.append([[w, [[g, lvl, wf] for _f, g, lvl, wf in parts]] for _i, w, parts in sc])

@@ -115,6 +115,15 @@ class Prepared:
             sex=_SEX.get(_text(r.sex).strip().lower().rstrip("."), ""))
 
 
+def prepare(record: "Record | Prepared | Mapping[str, Any]") -> Prepared:
+    """A record in any accepted form (Record, a mapping of field names, or already prepared) -> Prepared."""
+    if isinstance(record, Prepared):
+        return record
+    if not isinstance(record, Record):
+        record = Record.from_mapping(record)
+    return Prepared.of(record)
+
+
 def _text(value: Any) -> str:
     """Field values as text: callers pass what their storage holds (None, a date, a PartialDate)."""
     if value is None:
@@ -129,4 +138,4 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["Record", "Prepared", "parse_dob", "passport_keys", "phone_key", "place_key", "coarse_key"]
+__all__ = ["Record", "Prepared", "prepare", "parse_dob", "passport_keys", "phone_key", "place_key", "coarse_key"]

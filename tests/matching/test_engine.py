@@ -176,6 +176,29 @@ def test_training_keeps_parameters_sane():
     assert len(res.links) >= 70
 
 
+def test_weak_candidates_are_scored_only_when_the_strong_ones_leave_the_query_undecided():
+    from matching.index import SURE, CandidateIndex
+    from matching.records import prepare
+    index = CandidateIndex(background(200, seed=4) + [
+        Record("R-same", "Сингх Харприт", date_of_birth="1998-03-14"),
+        Record("R-cousin", "Сингх Гурприт", date_of_birth="1998-07-01")])   # one token and the year
+
+    def ids(found):
+        return {index.records[i].id for i in found}
+
+    decided = prepare(Record("L1", "Harpreet Singh", date_of_birth="1998-03-14"))
+    strong, weak = index.candidate_tiers(decided)
+    assert ids(strong) == {"R-same"} and "R-cousin" in ids(weak)
+    assert ids(index.candidate_indices(decided)) == ids(strong | weak)   # training and dedupe see all
+    answer = index.query(decided)
+    assert [index.records[i].id for i, _p, _parts in answer] == ["R-same"] and answer[0][1] >= SURE
+    # a misspelt surname leaves no strong candidate: the weak tier finds the person
+    misspelt = prepare(Record("L2", "Harpreet Sigh", date_of_birth="1998"))
+    strong, weak = index.candidate_tiers(misspelt)
+    assert not strong and "R-same" in ids(weak)
+    assert index.records[index.query(misspelt)[0][0]].id == "R-same"
+
+
 def test_interactive_equals_batch_with_shipped_parameters():
     right = background(200, seed=11)
     left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:30])]
@@ -205,19 +228,20 @@ def test_parallel_scoring_gives_the_same_links(monkeypatch):
     monkeypatch.setattr(linkage, "PARALLEL_FROM", 10)
     monkeypatch.setattr(linkage, "CHUNK", 7)
     parallel = link(left, right, train=False, workers=2)
-    assert [(l.left_id, l.right_id, l.match_probability) for l in serial.links] == \
-        [(l.left_id, l.right_id, l.match_probability) for l in parallel.links]
+    assert [(l.left_id, l.right_id, l.match_probability, l.explanation) for l in serial.links] == \
+        [(l.left_id, l.right_id, l.match_probability, l.explanation) for l in parallel.links]
     assert serial.candidate_pairs == parallel.candidate_pairs
 
 
 def test_a_shared_name_cache_keeps_each_query_names_own_answers():
-    from matching.index import CandidateIndex, _prepare
+    from matching.index import CandidateIndex
+    from matching.records import prepare
     from matching.model import score
 
     index = CandidateIndex([Record(id="r1", full_name="Рахул Шарма", date_of_birth="1990-01-02")])
     registry_record = index.records[0]
     cache: dict = {}
     for text in ("Rahul Sharma", "Vikram Singh", "Rahul Sharma"):
-        query = _prepare(Record(id="q", full_name=text, date_of_birth="1990-01-02"))
+        query = prepare(Record(id="q", full_name=text, date_of_birth="1990-01-02"))
         cached = score(query, registry_record, index.stats, index.model, cache)
         assert cached == score(query, registry_record, index.stats, index.model)

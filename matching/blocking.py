@@ -1,0 +1,52 @@
+"""Blocking keys: which registry records a query is compared with at all.
+
+Keys are built from the *coarse* phonetic keys, so a Devanagari or Cyrillic query meets its
+Latin-script registry record in the same bucket:
+  2|a|b     two name tokens (any order)            - the workhorse
+  3|a|b|y   two name tokens + birth year          - the same, for common names at scale
+  y|a|1998  one name token + birth year            - survives a misspelt or initialled other token
+  d|date|ab full date of birth + two first letters - survives misspelt names (FEBRL-style typos)
+  e|date|a  the same with one letter                - only while such buckets are small
+  p|X       OCR-folded passport; t|phone
+  1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
+                                                     or for rare tokens when the date is missing
+How big a bucket may be before it is skipped is the index's business (CandidateIndex.candidate_indices).
+"""
+from __future__ import annotations
+
+import re
+
+from .records import Prepared
+
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _collapse(s: str) -> str:
+    return _DOUBLE.sub(r"\1", s)
+
+
+def _name_coarse(p: Prepared) -> list[str]:
+    n = p.name
+    return sorted({c for c, o in zip(n.coarse, n.optional) if not o and c})
+
+
+def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
+    """(keys, single-token keys) for a record."""
+    cs = _name_coarse(p)
+    keys = [f"2|{a}|{b}" for i, a in enumerate(cs) for b in cs[i + 1:]]
+    if p.dob:
+        y = p.dob[0]
+        keys += [f"y|{c}|{y}" for c in cs]
+        keys += [f"3|{a}|{b}|{y}" for i, a in enumerate(cs) for b in cs[i + 1:]]
+        if p.dob[1] and p.dob[2]:
+            date = f"{p.dob[0]}-{p.dob[1]}-{p.dob[2]}"
+            letters = sorted({c[0] for c in cs} | set(p.name.initials))
+            keys += [f"e|{date}|{a}" for a in letters]
+            keys += [f"d|{date}|{a}{b}" for i, a in enumerate(letters) for b in letters[i + 1:]]
+    if p.passport_ocr:
+        keys.append(f"p|{p.passport_ocr}")
+    if p.phone:
+        keys.append(f"t|{p.phone}")
+    singles = [f"1|{c}" for c in cs]
+    singles += [f"1|{_collapse(a + b)}" for a in cs for b in cs if a != b]
+    return keys, singles
