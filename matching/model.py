@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
+
 from .compare import (DOB_LABELS, NAME_LABELS, PASSPORT_LABELS, compare_dob, compare_names,
                       compare_passport, compare_phone, compare_place, compare_sex)
 from .records import Prepared, prepare
@@ -297,43 +299,70 @@ def train(index, queries, *, iterations: int = 4, strength: float = 30.0, max_qu
     """
     base = index.model
     queries = list(queries)[:max_queries]
-    data = []   # per query: [[total weight, [[group, level, weight], ...]], ...]
+    model = Model(m={k: dict(v) for k, v in base.m.items()}, prior=base.prior, name_none_u=base.name_none_u)
+    params = [(g, lvl) for g, levels in model.m.items() for lvl in levels]
+    param_of = {gl: k for k, gl in enumerate(params)}
+    group_names = list(model.m)
+    group_index = {g: k for k, g in enumerate(group_names)}
+    group_of_param = np.array([group_index[g] for g, _ in params])
+    # Every candidate pair of the sample as flat arrays (candidates in query order; their field parts),
+    # so that the iterations run in numpy: as per-query Python loops they cost more than the scoring
+    cand_query, cand_w, part_cand, part_group, part_param, part_w = [], [], [], [], [], []
     for k, q in enumerate(queries):
-        q = prepare(q)
-        sc = index.scored(q, exclude=k if exclude_self else None)
-        if sc:
-            data.append([[w, [[g, lvl, wf] for _f, g, lvl, wf in parts]] for _i, w, parts in sc])
+        for _i, w, parts in index.scored(prepare(q), exclude=k if exclude_self else None):
+            c = len(cand_w)
+            cand_query.append(k), cand_w.append(w)
+            for _f, g, lvl, wf in parts:
+                part_cand.append(c), part_group.append(group_index.get(g, -1))
+                part_param.append(param_of.get((g, lvl), -1)), part_w.append(wf)
     if progress:
         progress(len(queries))
-    model = Model(m={k: dict(v) for k, v in base.m.items()}, prior=base.prior, name_none_u=base.name_none_u)
-    n = len(index.records)
+    if not cand_w:
+        return model
+    cand_query, cand_w = np.array(cand_query), np.array(cand_w, dtype=float)
+    part_cand, part_group = np.array(part_cand, dtype=np.intp), np.array(part_group)
+    part_param, part_w = np.array(part_param), np.array(part_w, dtype=float)
+    n_cands = len(cand_w)
+    starts = np.flatnonzero(np.r_[True, cand_query[1:] != cand_query[:-1]])   # first candidate per query
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n_cands]))
+    parts_per_cand = np.bincount(part_cand, minlength=n_cands)
+    log_lam = math.log2(model.prior / max(len(index.records), 1))
+    base_term = math.log2(1 - model.prior)
+    known = part_param >= 0
     for _ in range(iterations):
-        counts = {g: {lvl: 0.0 for lvl in levels} for g, levels in model.m.items()}
-        for cands in data:
-            groups = {g for _w, parts in cands for g, _l, _wf in parts}
-            for g in groups:
-                ws = [w - sum(wf for gg, _l, wf in parts if gg == g) for w, parts in cands]
-                ps = exclusive_probabilities(ws, n, model.prior)
-                for p, (_w, parts) in zip(ps, cands):
-                    # only pairs that at least two *other* fields already decide: with one other field
-                    # (a names-only list) the model is not identifiable and that field's own errors
-                    # (namesakes) would be learnt as the same person's variation
-                    if p < 0.95 or sum(1 for gg, _l, _wf in parts if gg != g) < 2:
-                        continue
-                    for gg, lvl, _wf in parts:
-                        if gg == g and lvl in counts[g]:
-                            counts[g][lvl] += p
-        old = {g: dict(v) for g, v in model.m.items()}
-        for g, levels in counts.items():
-            total = sum(levels.values())
-            for lvl in levels:
-                model.m[g][lvl] = (levels[lvl] + strength * DEFAULT_M[g][lvl]) / (total + strength)
-        for cands in data:   # move the stored weights to the new parameters
-            for cand in cands:
-                for part in cand[1]:
-                    g, lvl = part[0], part[1]
-                    if lvl in model.m[g]:
-                        d = math.log2(max(model.m[g][lvl], 1e-9)) - math.log2(max(old[g][lvl], 1e-9))
-                        part[2] += d
-                        cand[0] += d
+        counts = np.zeros(len(params))
+        for gi in range(len(group_names)):
+            in_g = part_group == gi
+            if not in_g.any():
+                continue
+            without = cand_w - np.bincount(part_cand[in_g], weights=part_w[in_g], minlength=n_cands)
+            p = _exclusive_by_query(without + log_lam, base_term, starts, seg)
+            # only pairs that at least two *other* fields already decide: with one other field
+            # (a names-only list) the model is not identifiable and that field's own errors
+            # (namesakes) would be learnt as the same person's variation
+            others = parts_per_cand - np.bincount(part_cand[in_g], minlength=n_cands)
+            decided = (p >= 0.95) & (others >= 2)
+            sel = in_g & known & decided[part_cand]
+            counts += np.bincount(part_param[sel], weights=p[part_cand[sel]], minlength=len(params))
+        old = np.array([model.m[g][lvl] for g, lvl in params])
+        for gi, g in enumerate(group_names):
+            mine = [k for k in range(len(params)) if group_of_param[k] == gi]
+            total = counts[mine].sum()
+            for k in mine:
+                lvl = params[k][1]
+                model.m[g][lvl] = float((counts[k] + strength * DEFAULT_M[g][lvl]) / (total + strength))
+        new = np.array([model.m[g][lvl] for g, lvl in params])
+        shift = np.log2(np.maximum(new, 1e-9)) - np.log2(np.maximum(old, 1e-9))
+        moved = np.where(known, shift[part_param], 0.0)   # move the stored weights to the new parameters
+        part_w += moved
+        cand_w += np.bincount(part_cand, weights=moved, minlength=n_cands)
     return model
+
+
+def _exclusive_by_query(terms, base_term: float, starts, seg):
+    """exclusive_probabilities for many queries at once: `terms` (log2 of lambda x BF per candidate) are
+    grouped by query, `starts` the first candidate of each query, `seg` each candidate's query."""
+    ref = np.maximum(np.maximum.reduceat(terms, starts), base_term)
+    scaled = np.exp2(terms - ref[seg])
+    denom = np.exp2(base_term - ref) + np.add.reduceat(scaled, starts)
+    return scaled / denom[seg]

@@ -176,6 +176,65 @@ def test_training_keeps_parameters_sane():
     assert len(res.links) >= 70
 
 
+def _reference_training(index, queries, iterations=4, strength=30.0):
+    """The held-out-field EM of model.train written as plain loops, one query at a time."""
+    import math
+
+    from matching.model import DEFAULT_M, Model, exclusive_probabilities
+    model = Model()
+    data = [[[w, [[g, lvl, wf] for _f, g, lvl, wf in parts]] for _i, w, parts in index.scored(q)]
+            for q in queries]
+    for _ in range(iterations):
+        counts = {g: {lvl: 0.0 for lvl in levels} for g, levels in model.m.items()}
+        for cands in filter(None, data):
+            for g in {g for _w, parts in cands for g, _l, _wf in parts}:
+                ws = [w - sum(wf for gg, _l, wf in parts if gg == g) for w, parts in cands]
+                for p, (_w, parts) in zip(exclusive_probabilities(ws, len(index.records), model.prior), cands):
+                    if p >= 0.95 and sum(1 for gg, _l, _wf in parts if gg != g) >= 2:
+                        for gg, lvl, _wf in parts:
+                            if gg == g:
+                                counts[g][lvl] += p
+        old = {g: dict(v) for g, v in model.m.items()}
+        for g, levels in counts.items():
+            for lvl in levels:
+                model.m[g][lvl] = (levels[lvl] + strength * DEFAULT_M[g][lvl]) / (sum(levels.values()) + strength)
+        for cands in data:
+            for cand in cands:
+                for part in cand[1]:
+                    d = math.log2(model.m[part[0]][part[1]]) - math.log2(old[part[0]][part[1]])
+                    part[2] += d
+                    cand[0] += d
+    return model
+
+
+def test_training_learns_what_the_plain_per_query_loops_learn():
+    from matching.index import CandidateIndex
+    from matching.model import DEFAULT_M, train
+    from matching.records import prepare
+    rnd = random.Random(3)
+    right = background(300, seed=9)
+    for r in right:
+        r.passport_number = f"K{rnd.randrange(10**7):07d}"
+        r.home_state = rnd.choice(["Punjab", "Bihar", "Kerala"])
+        r.home_district = rnd.choice(["Amritsar", "Patna", "Kochi"])
+    left = []
+    for i, r in enumerate(right[:120]):
+        dob = r.date_of_birth if i % 5 else r.date_of_birth[:4]            # some partial dates
+        passport = r.passport_number if i % 7 else r.passport_number[:-1] + "0"   # some misread
+        if i % 4 == 0:   # name and date only: one other field decides nothing (names-only lists)
+            left.append(Record(f"L{i}", r.full_name, date_of_birth=dob))
+        else:
+            left.append(Record(f"L{i}", r.full_name, date_of_birth=dob, passport_number=passport,
+                               home_state=r.home_state if i % 3 else "Bihar", home_district=r.home_district))
+    index = CandidateIndex(right)
+    queries = [prepare(r) for r in left]
+    learnt, expected = train(index, queries), _reference_training(index, queries)
+    assert learnt.m["passport"]["exact"] != DEFAULT_M["passport"]["exact"]   # the data moved it
+    for group, levels in expected.m.items():
+        for level, value in levels.items():
+            assert learnt.m[group][level] == pytest.approx(value, rel=1e-9, abs=1e-12), (group, level)
+
+
 def test_weak_candidates_are_scored_only_when_the_strong_ones_leave_the_query_undecided():
     from matching.index import SURE, CandidateIndex
     from matching.records import prepare
