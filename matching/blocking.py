@@ -14,15 +14,8 @@ How big a bucket may be before it is skipped is the index's business (CandidateI
 """
 from __future__ import annotations
 
-import re
-
+from .compare import concat_keys
 from .records import Prepared
-
-_DOUBLE = re.compile(r"(.)\1+")
-
-
-def _collapse(s: str) -> str:
-    return _DOUBLE.sub(r"\1", s)
 
 
 def _name_coarse(p: Prepared) -> list[str]:
@@ -48,5 +41,5 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
     if p.phone:
         keys.append(f"t|{p.phone}")
     singles = [f"1|{c}" for c in cs]
-    singles += [f"1|{_collapse(a + b)}" for a in cs for b in cs if a != b]
+    singles += [f"1|{concat_keys(a, b)}" for a in cs for b in cs if a != b]
     return keys, singles

@@ -56,14 +56,14 @@ def _joined(whole: tuple[str, str], parts: list[tuple[str, str]]) -> tuple[int, 
         if not pc or not wc.startswith(pc[:1]):
             continue
         for j, (qc, qf) in enumerate(parts):
-            if i != j and qc and _concat(pc, qc) == wc:
-                if OSA.distance(wf, _concat(pf, qf), score_cutoff=1) <= 1 or \
+            if i != j and qc and concat_keys(pc, qc) == wc:
+                if OSA.distance(wf, concat_keys(pf, qf), score_cutoff=1) <= 1 or \
                         OSA.distance(wf, pf + "a" + qf, score_cutoff=1) <= 1:
                     return i, j
     return None
 
 
-def _concat(a: str, b: str) -> str:
+def concat_keys(a: str, b: str) -> str:
     """a + b with a doubled letter at the join written once. Keys never hold doubled letters, so this
     is the same as collapsing every double of a + b, without a regular expression per candidate pair."""
     return a + b[1:] if a and b and a[-1] == b[0] else a + b
