@@ -253,8 +253,10 @@ def typo_form(token: str, latin: str) -> str:
     them: a swapped pair of letters in "Каджал" ("Кадажл") breaks the дж digraph and leaves the key
     two edits away, while in Cyrillic it is one transposition. So Cyrillic tokens are compared as
     written (soft signs and the letters Russian spellings trade freely folded), and tokens in other
-    scripts through their usual Russian transcription.
+    scripts through their usual Russian transcription. Doubled letters stay as typed: doubling as a
+    spelling habit is the phonetic keys' business, and a dropped letter that leaves a double
+    ("Ашвии" for Ашвини) is one slip only as written.
     """
     letters = "".join(c for c in token.lower() if c.isalpha())
     cyr = letters if letters and detect_script(letters) == CYRILLIC else to_cyrillic(latin)
-    return re.sub(r"(.)\1+", r"\1", cyr.translate(_TYPO_FOLD))
+    return cyr.translate(_TYPO_FOLD)

@@ -15,6 +15,7 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Kajal Dodiya", "Додиа Кадажл", "fuzzy"),                   # swapped letters break the дж
     ("Rahul Divya", "Дивья Рауль", "fuzzy"),                      # х dropped, soft sign added
     ("Ajay Verma", "Аждай Верма", "fuzzy"),
+    ("Ashwini Jha", "Джха Ашвии", "fuzzy"),                      # a dropped letter that leaves a double
     ("Hemamalini", "Hema Malini", "fuzzy"),                       # joined / split
     ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
     ("H. Singh", "Harpreet Singh", "initials"),
