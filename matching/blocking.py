@@ -10,7 +10,8 @@ Latin-script registry record in the same bucket:
   p|X       OCR-folded passport; t|phone
   1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
                                                      or for rare tokens when the date is missing
-How big a bucket may be before it is skipped is the index's business (CandidateIndex.candidate_indices).
+How big a bucket may be before it is skipped, and which keys are strong, is the index's business
+(CandidateIndex.candidate_tiers).
 """
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ class CandidateIndex:
         letters, a passport or a phone (or two name tokens, when the query has no date). Weak: one
         token and the year, one token and the date, two tokens in another year, one rare token - the
         reach for misspelt, initialled or missing parts. At a million records weak candidates are
-        about two in five of all, and a weak-only candidate is linked about once in a thousand.
+        a third to a half of all, and fewer than one in 500 of them ends up linked.
         """
         keys, singles = block_keys(q)
         strong: set[int] = set()
