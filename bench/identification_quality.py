@@ -68,6 +68,9 @@ def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int
     "Яш Теджу" and "Тхакар Яш" look the same (r and r' may differ in as many tokens as l has initials,
     each swapped for a token with the same first letter, one of l's initials). Swapping r and r'
     changes nothing any engine could see, so one of k tied records is right by chance.
+    The same holds the other way round: a left twin l' that shows r exactly what l shows (same tokens,
+    and the same date and passport as far as r carries them) leaves r's owner undecidable; a pair
+    counts its larger number of twins.
     Returns (tied pairs, F1 at most when abstaining on them, expected F1 at most when guessing), each
     assuming every other pair is decided correctly.
     """
@@ -94,16 +97,23 @@ def tie_ceiling(left: list[Record], right: list[Record], gold: set) -> tuple[int
         letters = Counter(to_latin(t)[:1] for t in only_r)
         return letters == Counter(to_latin(t)[:1] for t in only_x) and not letters - initials
 
+    left_names: dict[tuple, list[Record]] = {}
+    for y in left:
+        left_names.setdefault(tuple(sorted(y.full_name.casefold().split())), []).append(y)
+
     tied, lost = 0, 0.0
     for l_id, r_id in gold:
         l, r = left_by_id[l_id], right_by_id[r_id]
         seen = seen_by(l, r)
         k = sum(1 for x in names[seen[0]] if seen_by(l, x) == seen)
+        seen_from_r = seen_by(r, l)
+        k_left = sum(1 for y in left_names[seen_from_r[0]] if seen_by(r, y) == seen_from_r)
         initials = Counter(normalise_name(l.full_name).initials)
         if initials:
             near = {x.id: x for t in seen[0] for x in by_token.get(t, ())}
             k += sum(1 for x in near.values() if seen_by(l, x)[1:] == seen[1:]
                      and abbreviated_alike(r, x, initials))
+        k = max(k, k_left)
         if k > 1:
             tied += 1
             lost += 1 - 1 / k
