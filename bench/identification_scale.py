@@ -289,7 +289,7 @@ def main() -> None:
     ap.add_argument("--splink", action="store_true", help="also run Splink's default pipeline")
     ap.add_argument("--splink-keys", action="store_true", help="and Splink fed with our cross-script keys")
     ap.add_argument("--only-splink", action="store_true", help="skip the homeward batch run")
-    ap.add_argument("--workers", type=int, default=1, help="processes for homeward's batch preparation and scoring")
+    ap.add_argument("--workers", type=int, default=1, help="processes for homeward's batch scoring")
     args = ap.parse_args()
     top_names()   # warm the cache outside the measured child processes
     if args.host and args.cases and not args.only_splink:
