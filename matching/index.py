@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .blocking import block_keys
 from .model import Model, Stats, exclusive_probabilities, explain, pair_probability, score
@@ -23,6 +23,7 @@ MAX_SINGLE = 300
 RARE_SINGLE = 30
 STRONG_KEYS = frozenset("3dpt")   # see candidate_tiers
 SURE = 0.99
+PROGRESS_STEP = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,10 @@ class Candidate:
 class CandidateIndex:
     """The registry in memory, ready for one-record queries (intake) or batch use."""
 
-    def __init__(self, records: Iterable[Record] = (), *, model: Model | None = None):
+    def __init__(self, records: Iterable[Record] = (), *, model: Model | None = None,
+                 progress: Callable[[int], None] | None = None):
+        """`progress`, if given, is called with the number of records just indexed (in steps of
+        PROGRESS_STEP): a million-row registry takes most of a minute."""
         self.model = model or Model()
         self.records: list[Prepared] = []
         self.stats = Stats()
@@ -50,9 +54,13 @@ class CandidateIndex:
         try:
             for r in records:
                 self.add(r)
+                if progress is not None and len(self.records) % PROGRESS_STEP == 0:
+                    progress(PROGRESS_STEP)
         finally:
             if enabled:
                 gc.enable()
+        if progress is not None and len(self.records) % PROGRESS_STEP:
+            progress(len(self.records) % PROGRESS_STEP)
         if len(self.records) >= 50_000:
             gc.freeze()
 

@@ -47,6 +47,11 @@ def _tick(progress, n):
         progress(n)
 
 
+def _stage(stage, name):
+    if stage is not None:
+        stage(name)
+
+
 CHUNK = 2000
 PARALLEL_FROM = 20000
 _STATE = None   # (index, prepared left records, threshold) for the forked workers
@@ -69,13 +74,16 @@ def _link_chunk(bounds: tuple[int, int]) -> tuple[list[tuple], int]:
 
 def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
          progress: Callable[[int], None] | None = None, model: Model | None = None,
-         one_to_one: bool = True, train: bool | None = None, workers: int = 1) -> LinkResult:
+         one_to_one: bool = True, train: bool | None = None, workers: int = 1,
+         stage: Callable[[str], None] | None = None) -> LinkResult:
     """Propose links between two lists, best first.
 
     Each left record is scored against the right list exactly as CandidateIndex.candidates would.
     `one_to_one` then keeps, best first, at most one link per right record as well: when two left
     records both claim the same right record, the weaker claim is an abstention, not a second link.
-    `progress`, if given, is called with the number of left records just processed.
+    `progress`, if given, is called with the number of rows just processed: the right list's as they
+    are indexed, then the left list's as they are linked (len(right) + len(left) in all). `stage`, if
+    given, is called with "indexing", "training" and "linking" as each phase begins.
     `train` re-estimates the model on these two lists first (default: when no model is given); the
     model used is returned in the result, and CandidateIndex(right, model=result.model) gives the same
     probabilities for the same pairs.
@@ -88,13 +96,16 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     t0 = time.perf_counter()
     workers = max(1, min(os.cpu_count() or 1, workers))
     phases = {}
-    index = CandidateIndex(right, model=model)
+    _stage(stage, "indexing")
+    index = CandidateIndex(right, model=model, progress=progress)
     phases["index"] = time.perf_counter() - t0
+    _stage(stage, "training")
     left_p = [prepare(r) for r in left]
     phases["queries"] = time.perf_counter() - t0 - sum(phases.values())
     if train or (train is None and model is None):
         index.set_model(train_model(index, left_p))
     phases["train"] = time.perf_counter() - t0 - sum(phases.values())
+    _stage(stage, "linking")
     global _STATE
     _STATE = (index, left_p, threshold)
     chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
@@ -133,13 +144,20 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
 
 
 def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int], None] | None = None,
-           model: Model | None = None, train: bool | None = None) -> DedupeResult:
-    """Cluster one list: pairwise probabilities >= threshold joined by connected components."""
+           model: Model | None = None, train: bool | None = None,
+           stage: Callable[[str], None] | None = None) -> DedupeResult:
+    """Cluster one list: pairwise probabilities >= threshold joined by connected components.
+
+    `progress` and `stage` as for link(): the rows are counted twice, as they are indexed and as they
+    are compared (2 x len(records) in all)."""
     t0 = time.perf_counter()
-    index = CandidateIndex(records, model=model)
+    _stage(stage, "indexing")
+    index = CandidateIndex(records, model=model, progress=progress)
     recs = index.records
+    _stage(stage, "training")
     if train or (train is None and model is None):
         index.set_model(train_model(index, recs, exclude_self=True))
+    _stage(stage, "deduplicating")
     parent = list(range(len(recs)))
 
     def find(x):

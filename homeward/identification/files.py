@@ -98,7 +98,8 @@ def write_clusters(path: str, clusters: dict[str, str]) -> None:
 
 
 def progress_bar(total: int, desc: str):
-    """tqdm on stderr (shown only on a terminal); returns (callback, close)."""
+    """tqdm on stderr (shown only on a terminal); returns (callback, rename, close): rename(stage)
+    shows which phase of the run the bar is in."""
     from tqdm import tqdm
     bar = tqdm(total=total, desc=desc, file=sys.stderr, disable=None, mininterval=0.5, unit="rows")
-    return bar.update, bar.close
+    return bar.update, bar.set_description, bar.close

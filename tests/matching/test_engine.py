@@ -304,3 +304,18 @@ def test_a_shared_name_cache_keeps_each_query_names_own_answers():
         query = prepare(Record(id="q", full_name=text, date_of_birth="1990-01-02"))
         cached = score(query, registry_record, index.stats, index.model, cache)
         assert cached == score(query, registry_record, index.stats, index.model)
+
+
+def test_progress_counts_every_row_of_each_phase(monkeypatch):
+    import matching.index as index_module
+    monkeypatch.setattr(index_module, "PROGRESS_STEP", 50)   # a partial last step as well as full ones
+    right = background(120, seed=8)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:30])]
+    ticks, stages = [], []
+    link(left, right, progress=ticks.append, stage=stages.append)
+    assert sum(ticks) == len(right) + len(left) and ticks[:3] == [50, 50, 20]
+    assert stages == ["indexing", "training", "linking"]
+    ticks, stages = [], []
+    dedupe(right, progress=ticks.append, stage=stages.append)
+    assert sum(ticks) == 2 * len(right)
+    assert stages == ["indexing", "training", "deduplicating"]

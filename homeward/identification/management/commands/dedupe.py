@@ -22,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         threshold = probability(str(opts["threshold"]))
         records = read_records(opts["file"], opts["map"], warn=lambda msg: self.stderr.write(msg))
-        tick, close = progress_bar(len(records), "deduplicating")
+        tick, stage, close = progress_bar(2 * len(records), "indexing")
         try:
-            result = dedupe(records, threshold=threshold, progress=tick)
+            result = dedupe(records, threshold=threshold, progress=tick, stage=stage)
         finally:
             close()
         write_clusters(opts["output"], result.clusters)

@@ -51,9 +51,9 @@ class Command(BaseCommand):
         warn = lambda msg: self.stderr.write(msg)  # noqa: E731
         left = read_records(opts["left"], opts["map_left"], warn=warn)
         right = read_records(opts["right"], opts["map_right"], warn=warn)
-        tick, close = progress_bar(len(left), "linking")
+        tick, stage, close = progress_bar(len(right) + len(left), "indexing")
         try:
-            result = link(left, right, threshold=threshold, progress=tick, workers=workers)
+            result = link(left, right, threshold=threshold, progress=tick, stage=stage, workers=workers)
         finally:
             close()
         write_links(opts["output"], result.links)
