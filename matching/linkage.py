@@ -83,7 +83,8 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     records both claim the same right record, the weaker claim is an abstention, not a second link.
     `progress`, if given, is called with the number of rows just processed: the right list's as they
     are indexed, then the left list's as they are linked (len(right) + len(left) in all). `stage`, if
-    given, is called with "indexing", "training" and "linking" as each phase begins.
+    given, is called with "indexing", "preparing" (the left list), "training" (when it trains) and
+    "linking" as each phase begins.
     `train` re-estimates the model on these two lists first (default: when no model is given); the
     model used is returned in the result, and CandidateIndex(right, model=result.model) gives the same
     probabilities for the same pairs.
@@ -99,10 +100,11 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     _stage(stage, "indexing")
     index = CandidateIndex(right, model=model, progress=progress)
     phases["index"] = time.perf_counter() - t0
-    _stage(stage, "training")
+    _stage(stage, "preparing")
     left_p = [prepare(r) for r in left]
     phases["queries"] = time.perf_counter() - t0 - sum(phases.values())
     if train or (train is None and model is None):
+        _stage(stage, "training")
         index.set_model(train_model(index, left_p))
     phases["train"] = time.perf_counter() - t0 - sum(phases.values())
     _stage(stage, "linking")
@@ -154,8 +156,8 @@ def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int
     _stage(stage, "indexing")
     index = CandidateIndex(records, model=model, progress=progress)
     recs = index.records
-    _stage(stage, "training")
     if train or (train is None and model is None):
+        _stage(stage, "training")
         index.set_model(train_model(index, recs, exclude_self=True))
     _stage(stage, "deduplicating")
     parent = list(range(len(recs)))

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from matching import CandidateIndex, Record, dedupe, link, to_cyrillic
+from matching import CandidateIndex, Model, Record, dedupe, link, to_cyrillic
 
 GIVEN = ("Rahul Rakesh Amit Sunil Anil Sanjay Vikas Deepak Manoj Ajay Vijay Ravi Suresh Ramesh Mahesh Dinesh "
          "Pooja Priya Neha Anjali Sunita Kavita Rekha Seema Anita Meena Gita Lata Usha Asha Arjun Rohit "
@@ -314,8 +314,11 @@ def test_progress_counts_every_row_of_each_phase(monkeypatch):
     ticks, stages = [], []
     link(left, right, progress=ticks.append, stage=stages.append)
     assert sum(ticks) == len(right) + len(left) and ticks[:3] == [50, 50, 20]
-    assert stages == ["indexing", "training", "linking"]
+    assert stages == ["indexing", "preparing", "training", "linking"]
     ticks, stages = [], []
     dedupe(right, progress=ticks.append, stage=stages.append)
     assert sum(ticks) == 2 * len(right)
     assert stages == ["indexing", "training", "deduplicating"]
+    stages = []
+    link(left, right, model=Model(), stage=stages.append)   # a given model: nothing to train
+    assert stages == ["indexing", "preparing", "linking"]
