@@ -160,7 +160,6 @@ def test_empty_and_odd_inputs_do_not_crash():
 def test_model_round_trips_through_json():
     import json
 
-    from matching import Model
     m = Model()
     m.m["name"]["exact"] = 0.5
     again = Model.from_dict(json.loads(json.dumps(m.to_dict())))
@@ -180,7 +179,7 @@ def _reference_training(index, queries, iterations=4, strength=30.0):
     """The held-out-field EM of model.train written as plain loops, one query at a time."""
     import math
 
-    from matching.model import DEFAULT_M, Model, exclusive_probabilities
+    from matching.model import DEFAULT_M, exclusive_probabilities
     model = Model()
     data = [[[w, [[g, lvl, wf] for _f, g, lvl, wf in parts]] for _i, w, parts in index.scored(q)]
             for q in queries]
