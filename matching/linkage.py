@@ -42,14 +42,9 @@ class DedupeResult:
     model: Model | None = field(default=None)
 
 
-def _tick(progress, n):
-    if progress is not None:
-        progress(n)
-
-
-def _stage(stage, name):
-    if stage is not None:
-        stage(name)
+def _notify(callback, value):
+    if callback is not None:
+        callback(value)
 
 
 CHUNK = 2000
@@ -95,24 +90,24 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     nothing: sending prepared records back costs the parent about what preparing them does.)
     """
     t0 = time.perf_counter()
-    workers = max(1, min(os.cpu_count() or 1, workers))
     phases = {}
-    _stage(stage, "indexing")
+    _notify(stage, "indexing")
     index = CandidateIndex(right, model=model, progress=progress)
     phases["index"] = time.perf_counter() - t0
-    _stage(stage, "preparing")
+    _notify(stage, "preparing")
     left_p = [prepare(r) for r in left]
     phases["queries"] = time.perf_counter() - t0 - sum(phases.values())
     if train or (train is None and model is None):
-        _stage(stage, "training")
+        _notify(stage, "training")
         index.set_model(train_model(index, left_p))
     phases["train"] = time.perf_counter() - t0 - sum(phases.values())
-    _stage(stage, "linking")
+    _notify(stage, "linking")
     global _STATE
     _STATE = (index, left_p, threshold)
     chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
     links: list[Link] = []
     pairs = 0
+    workers = max(1, min(os.cpu_count() or 1, workers))
     try:
         if workers > 1 and len(left_p) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
             # Workers inherit the built index by fork (copy-on-write); frozen objects are not touched
@@ -122,13 +117,13 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
                 for (lo, hi), (chunk_links, n) in zip(chunks, pool.imap(_link_chunk, chunks)):
                     links.extend(Link(*t) for t in chunk_links)
                     pairs += n
-                    _tick(progress, hi - lo)
+                    _notify(progress, hi - lo)
         else:
             for lo, hi in chunks:
                 chunk_links, n = _link_chunk((lo, hi))
                 links.extend(Link(*t) for t in chunk_links)
                 pairs += n
-                _tick(progress, hi - lo)
+                _notify(progress, hi - lo)
     finally:
         _STATE = None
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
@@ -153,13 +148,13 @@ def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int
     `progress` and `stage` as for link(): the rows are counted twice, as they are indexed and as they
     are compared (2 x len(records) in all)."""
     t0 = time.perf_counter()
-    _stage(stage, "indexing")
+    _notify(stage, "indexing")
     index = CandidateIndex(records, model=model, progress=progress)
     recs = index.records
     if train or (train is None and model is None):
-        _stage(stage, "training")
+        _notify(stage, "training")
         index.set_model(train_model(index, recs, exclude_self=True))
-    _stage(stage, "deduplicating")
+    _notify(stage, "deduplicating")
     parent = list(range(len(recs)))
 
     def find(x):
@@ -179,8 +174,8 @@ def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int
                 links.append(Link(q.id, recs[i].id, p, explain(parts)))
                 parent[find(i)] = find(k)
         if (k + 1) % 1000 == 0:
-            _tick(progress, 1000)
-    _tick(progress, len(recs) % 1000)
+            _notify(progress, 1000)
+    _notify(progress, len(recs) % 1000)
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
     clusters = {r.id: recs[find(k)].id for k, r in enumerate(recs)}
     return DedupeResult(clusters, links, pairs, time.perf_counter() - t0, len(recs), index.model)

@@ -207,7 +207,6 @@ def _reference_training(index, queries, iterations=4, strength=30.0):
 
 
 def test_training_learns_what_the_plain_per_query_loops_learn():
-    from matching.index import CandidateIndex
     from matching.model import DEFAULT_M, train
     from matching.records import prepare
     rnd = random.Random(3)
@@ -235,7 +234,7 @@ def test_training_learns_what_the_plain_per_query_loops_learn():
 
 
 def test_weak_candidates_are_scored_only_when_the_strong_ones_leave_the_query_undecided():
-    from matching.index import SURE, CandidateIndex
+    from matching.index import SURE
     from matching.records import prepare
     index = CandidateIndex(background(200, seed=4) + [
         Record("R-same", "Сингх Харприт", date_of_birth="1998-03-14"),
@@ -292,9 +291,8 @@ def test_parallel_scoring_gives_the_same_links(monkeypatch):
 
 
 def test_a_shared_name_cache_keeps_each_query_names_own_answers():
-    from matching.index import CandidateIndex
-    from matching.records import prepare
     from matching.model import score
+    from matching.records import prepare
 
     index = CandidateIndex([Record(id="r1", full_name="Рахул Шарма", date_of_birth="1990-01-02")])
     registry_record = index.records[0]
