@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from homeward.accounts.models import User
-from homeward.registry.lifecycle import Event
-from homeward.registry.models import Case
+from homeward.registry.lifecycle import WITHDRAWING, Event
+from homeward.registry.models import Case, CaseEvent
 
 from .rules import PERSON_LEVEL
 
@@ -25,8 +25,11 @@ def visible_cases(user) -> QuerySet[Case]:
 
 
 def cases_sent_to_partner(partner) -> QuerySet[Case]:
-    """Cases that were named in a request list to this partner (the only ones its liaison may see)."""
-    sent = Case.objects.filter(events__kind=Event.REQUEST_SENT, events__source=partner.code).values("pk")
+    """Cases that were named in a request list to this partner (the only ones its liaison may see).
+
+    A request event that was retracted (recorded in error: the list never went) grants nothing."""
+    sent = CaseEvent.objects.filter(kind=Event.REQUEST_SENT, source=partner.code).exclude(
+        amendments__kind__in=[e.value for e in WITHDRAWING]).values("case_id")
     return Case.objects.filter(pk__in=sent)
 
 

@@ -42,6 +42,8 @@ class Event(StrEnum):
 STATUS_EVENTS: frozenset[Event] = frozenset(
     e for e in Event if e not in {Event.RETRACTION, Event.UNMERGED, Event.REQUEST_SENT}
 )
+# Events that withdraw the event they correct (an unmerge retracts a merge).
+WITHDRAWING: frozenset[Event] = frozenset({Event.RETRACTION, Event.UNMERGED})
 # What may appear in the `event` column of an import file: merges are made through the merge service.
 FILE_EVENTS: tuple[str, ...] = tuple(e.value for e in Event if e in STATUS_EVENTS and e is not Event.MERGED)
 
@@ -177,7 +179,7 @@ def effective_events(events: Iterable[EventFact], known_at: datetime) -> list[Ev
     happened on or after that date.
     """
     visible = [e for e in events if e.recorded_at <= known_at]
-    withdrawn = {e.corrects_id for e in visible if e.kind in (Event.RETRACTION, Event.UNMERGED)}
+    withdrawn = {e.corrects_id for e in visible if e.kind in WITHDRAWING}
     standing = [e for e in visible if e.kind in STATUS_EVENTS and e.id not in withdrawn]
     corrections = [e for e in standing if e.is_correction]
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Iterable
 
-from .lifecycle import Event, EventFact, status_spans
+from .lifecycle import WITHDRAWING, Event, EventFact, status_spans
 
 # Some SQLite builds allow only 32,766 parameters in one statement: long id lists go in chunks.
 CHUNK = 5000
@@ -38,33 +38,50 @@ def span_rows(case_id: int, facts: Iterable[EventFact]) -> set[tuple]:
     return {(s.kind.value, s.valid_from, s.valid_to, s.known_from, s.known_to) for s in status_spans(list(facts))}
 
 
-def request_rows(requests: Iterable[tuple[str, date, datetime]]) -> set[tuple]:
-    """The (source, valid_from, known_from, known_to) rows of one case's requests (source, occurred, recorded).
+def request_rows(requests: Iterable[tuple[str, date, datetime, datetime | None]]) -> set[tuple]:
+    """The (source, valid_from, known_from, known_to) rows of one case's requests
+    (source, occurred, recorded, withdrawn: when a retraction of it was recorded, or None).
 
     "Sent to S by day D as known at K" holds when some request to S has occurred_from <= D and
-    recorded_at <= K: a staircase of such points. Keeping only the points no other beats on both
-    (earlier and recorded sooner) and cutting the staircase along the recording axis gives
-    rectangles that do not overlap, so at most one row per (case, source) holds for any (D, K).
+    recorded_at <= K < withdrawn. Knowledge changes only at those moments: between two of them the
+    earliest day of the standing requests is fixed, and one row per stretch with the same earliest
+    day gives rectangles that do not overlap, so at most one row per (case, source) holds for any (D, K).
     """
-    by_source: dict[str, list[tuple[date, datetime]]] = defaultdict(list)
-    for source, occurred_from, recorded_at in requests:
-        by_source[source].append((occurred_from, recorded_at))
+    by_source: dict[str, list[tuple[date, datetime, datetime | None]]] = defaultdict(list)
+    for source, occurred_from, recorded_at, withdrawn_at in requests:
+        if withdrawn_at is None or recorded_at < withdrawn_at:
+            by_source[source].append((occurred_from, recorded_at, withdrawn_at))
     rows = set()
-    for source, points in by_source.items():
-        until = None  # the recording moment from which an earlier-day request is known
-        for occurred_from, recorded_at in sorted(points):
-            if until is None or recorded_at < until:
-                rows.add((source, occurred_from, recorded_at, until))
-                until = recorded_at
+    for source, spans in by_source.items():
+        moments = sorted({moment for _, recorded, withdrawn in spans for moment in (recorded, withdrawn) if moment})
+        open_row = None   # (valid_from, known_from) of the row being extended
+        for moment in moments:
+            standing = [day for day, recorded, withdrawn in spans
+                        if recorded <= moment and (withdrawn is None or moment < withdrawn)]
+            earliest = min(standing) if standing else None
+            if open_row and open_row[0] != earliest:
+                rows.add((source, *open_row, moment))
+                open_row = None
+            if earliest is not None and open_row is None:
+                open_row = (earliest, moment)
+        if open_row:
+            rows.add((source, *open_row, None))
     return rows
 
 
 def _load_requests(case_ids, RequestEvent) -> dict[int, list[tuple]]:
+    """Each case's requests as (source, occurred_from, recorded_at, withdrawn_at) tuples."""
     requests: dict[int, list[tuple]] = defaultdict(list)
     for chunk in _chunks(case_ids):
-        for case_id, *request in RequestEvent.objects.filter(case_id__in=chunk, kind=Event.REQUEST_SENT.value).order_by(
-                ).values_list("case_id", "source", "occurred_from", "recorded_at").iterator(chunk_size=5000):
-            requests[case_id].append(tuple(request))
+        withdrawn: dict[int, datetime] = {}
+        for event_id, recorded_at in RequestEvent.objects.filter(
+                case_id__in=chunk, kind__in=[e.value for e in WITHDRAWING], corrects__kind=Event.REQUEST_SENT.value).order_by(
+                ).values_list("corrects_id", "recorded_at"):
+            withdrawn[event_id] = min(recorded_at, withdrawn.get(event_id, recorded_at))
+        for event_id, case_id, *request in RequestEvent.objects.filter(
+                case_id__in=chunk, kind=Event.REQUEST_SENT.value).order_by().values_list(
+                "id", "case_id", "source", "occurred_from", "recorded_at").iterator(chunk_size=5000):
+            requests[case_id].append((*request, withdrawn.get(event_id)))
     return requests
 
 

@@ -69,3 +69,17 @@ def test_liaison_home_lands_on_the_requests(client, liaison):
     client.force_login(liaison)
     response = client.get(reverse("registry:home"))
     assert response.status_code == 302 and response["Location"] == reverse("exchange:liaison_cases")
+
+
+def test_a_retracted_request_no_longer_shows_the_case_to_the_liaison(liaison, partner, sent, officer):
+    from homeward.access import visible_cases
+    from homeward.registry import services as registry
+    from homeward.registry.lifecycle import Event
+    from homeward.registry.models import CaseEvent
+
+    request = CaseEvent.objects.get(case=sent[0], kind=Event.REQUEST_SENT, source=partner.code)
+    registry.retract_event(event=request, note="the list never went out: wrong partner", recorded_by=officer)
+    visible = set(visible_cases(liaison))
+    assert sent[0] not in visible and sent[1] in visible
+    shown = [item["case"] for item in services.sent_to_partner(partner, visible_cases(liaison))]
+    assert sent[0] not in shown and sent[1] in shown

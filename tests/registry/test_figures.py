@@ -7,7 +7,7 @@ from hypothesis.extra.django import TestCase
 
 from homeward.demo.scenario import FIRST_FIGURES_DAY, SECOND_FIGURES_DAY, seed_demo
 from homeward.registry.figures import NO_REQUEST, UNKNOWN, compare, figures, monthly
-from homeward.registry.lifecycle import BUCKET_OF, BUCKETS, Event, EventFact, status_on
+from homeward.registry.lifecycle import BUCKET_OF, BUCKETS, WITHDRAWING, Event, EventFact, status_on
 from homeward.registry.models import Case, CaseAgent, CaseEvent, Person, RecruitingAgent
 from homeward.registry.services import refresh_statuses
 
@@ -85,7 +85,9 @@ class FiguresAgreeWithTheReferenceFold(TestCase):
             "agent": lambda case, history, agents_: [str(agents[n]) for n in agents_] or [UNKNOWN],
             "partner": lambda case, history, agents_: sorted({
                 SOURCES[f.id % 3] or UNKNOWN for f in history if f.kind is Event.REQUEST_SENT
-                and f.occurred_from <= on and f.recorded_at <= known_at}) or [NO_REQUEST],
+                and f.occurred_from <= on and f.recorded_at <= known_at and not any(
+                    w.corrects_id == f.id and w.kind in WITHDRAWING and w.recorded_at <= known_at
+                    for w in history)}) or [NO_REQUEST],
         }
         for by, key_of in keys.items():
             grouped = {}

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import hypothesis
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -97,3 +98,49 @@ def test_refresh_statuses_command_rebuilds_lost_spans(make_case):
     call_command("refresh_statuses", stdout=io.StringIO())
     assert (stored(StatusSpan, STATUS_FIELDS), stored(RequestSpan, REQUEST_FIELDS)) == expected
     assert len(expected[0][case.pk]) == 3  # reported (closed), reported until identified, identified
+
+
+def test_request_rows_hold_until_a_request_is_withdrawn():
+    day = date(2024, 3, 1)
+    sent, later, withdrawn = T0 + timedelta(days=70), T0 + timedelta(days=80), T0 + timedelta(days=90)
+    # A request later retracted: sent by day D only as known between its recording and the retraction.
+    assert request_rows([("RU-MOD", day, sent, withdrawn)]) == {("RU-MOD", day, sent, withdrawn)}
+    # A second, later request to the same partner still stands after the first is withdrawn.
+    assert request_rows([("RU-MOD", day, sent, withdrawn), ("RU-MOD", day + timedelta(days=5), later, None)]) == {
+        ("RU-MOD", day, sent, withdrawn), ("RU-MOD", day + timedelta(days=5), withdrawn, None)}
+    # A retraction recorded before the request itself leaves nothing.
+    assert request_rows([("RU-MOD", day, withdrawn, sent)]) == set()
+    # Without withdrawals: an earlier day recorded later takes over from then on.
+    assert request_rows([("RU-MOD", day + timedelta(days=5), sent, None), ("RU-MOD", day, later, None)]) == {
+        ("RU-MOD", day + timedelta(days=5), sent, later), ("RU-MOD", day, later, None)}
+
+
+def test_a_retracted_request_leaves_the_partner_breakdown(make_case):
+    from homeward.registry.figures import NO_REQUEST, figures
+
+    case = make_case()
+    request = services.record_event(case=case, kind=Event.REQUEST_SENT, occurred_on=PartialDate.from_iso("2024-03-01"),
+                                    recorded_at=T0 + timedelta(days=70), source="RU-MOD")
+    services.retract_event(event=request, note="never sent", recorded_at=T0 + timedelta(days=90))
+    on = date(2024, 6, 1)
+    assert set(figures(on, T0 + timedelta(days=80)).breakdown("partner")) == {"RU-MOD"}
+    assert set(figures(on, T0 + timedelta(days=100)).breakdown("partner")) == {NO_REQUEST}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0007_ends_the_spans_of_requests_retracted_before_it(make_case):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    case = make_case()
+    request = services.record_event(case=case, kind=Event.REQUEST_SENT, occurred_on=PartialDate.from_iso("2024-03-01"),
+                                    recorded_at=T0 + timedelta(days=70), source="RU-MOD")
+    services.retract_event(event=request, note="never sent", recorded_at=T0 + timedelta(days=90))
+    RequestSpan.objects.all().delete()   # as an older version left it: a span with no end
+    RequestSpan.objects.create(case=case, source="RU-MOD", valid_from=date(2024, 3, 1),
+                               known_from=T0 + timedelta(days=70), known_to=None)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("registry", "0006_status_spans")])
+    executor.loader.build_graph()
+    executor.migrate([("registry", "0007_request_spans_without_retracted")])
+    assert list(RequestSpan.objects.values_list("known_to", flat=True)) == [T0 + timedelta(days=90)]
