@@ -16,6 +16,7 @@ How big a bucket may be before it is skipped, and which keys are strong, is the 
 from __future__ import annotations
 
 from .compare import concat_keys
+from .phonetic import coarse_key
 from .records import Prepared
 
 
@@ -24,14 +25,38 @@ def _name_coarse(p: Prepared) -> list[str]:
     return sorted({c for c, o in zip(n.coarse, n.optional) if not o and c})
 
 
+def _older_coarse(p: Prepared) -> dict[str, set[str]]:
+    """Per token skeleton, the other skeletons it has under older Russian readings (Роган: rgn -> rn)."""
+    n = p.name
+    out: dict[str, set[str]] = {}
+    for c, o, older in zip(n.coarse, n.optional, n.older):
+        if older and not o and c:
+            extra = {coarse_key(k) for k in older} - {c, ""}
+            if extra:
+                out.setdefault(c, set()).update(extra)
+    return out
+
+
+def _pairs(cs: list[str], older: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Every two tokens' skeletons, sorted within the pair, with each token's older readings too."""
+    pairs = [(a, b) for i, a in enumerate(cs) for b in cs[i + 1:]]
+    if older:
+        pairs = sorted({tuple(sorted((x, y))) for a, b in pairs
+                        for x in (a, *older.get(a, ())) for y in (b, *older.get(b, ())) if x != y})
+    return pairs
+
+
 def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
     """(keys, single-token keys) for a record."""
     cs = _name_coarse(p)
-    keys = [f"2|{a}|{b}" for i, a in enumerate(cs) for b in cs[i + 1:]]
+    older = _older_coarse(p) if any(p.name.older) else {}
+    pairs = _pairs(cs, older)
+    every = sorted(set(cs).union(*older.values())) if older else cs
+    keys = [f"2|{a}|{b}" for a, b in pairs]
     if p.dob:
         y = p.dob[0]
-        keys += [f"y|{c}|{y}" for c in cs]
-        keys += [f"3|{a}|{b}|{y}" for i, a in enumerate(cs) for b in cs[i + 1:]]
+        keys += [f"y|{c}|{y}" for c in every]
+        keys += [f"3|{a}|{b}|{y}" for a, b in pairs]
         if p.dob[1] and p.dob[2]:
             date = f"{p.dob[0]}-{p.dob[1]}-{p.dob[2]}"
             letters = sorted({c[0] for c in cs} | set(p.name.initials))
@@ -41,6 +66,6 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
         keys.append(f"p|{p.passport_ocr}")
     if p.phone:
         keys.append(f"t|{p.phone}")
-    singles = [f"1|{c}" for c in cs]
+    singles = [f"1|{c}" for c in every]
     singles += [f"1|{concat_keys(a, b)}" for a in cs for b in cs if a != b]
     return keys, singles

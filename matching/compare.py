@@ -89,6 +89,15 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                 matches.append(("exact", key))
                 ua.remove(i), ub.remove(j)
                 break
+    if ua and ub and (any(a.older) or any(b.older)):
+        # the same spelling under an older Russian reading (Роган = Rohan): a spelling variant
+        ao, bo = a.older, b.older
+        for i in list(ua):
+            for j in ub:
+                if ak[i] in bo[j] or bk[j] in ao[i]:
+                    matches.append(("phonetic", f"{ak[i]} {bk[j]}"))
+                    ua.remove(i), ub.remove(j)
+                    break
     if ua and ub:
         ac, bc = a.coarse, b.coarse
         for i in list(ua):

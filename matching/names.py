@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .phonetic import coarse_key, fine_key, to_latin, token_keys, typo_form
+from .phonetic import coarse_key, fine_key, older_readings, to_latin, token_keys, typo_form
 
 # Titles and honorifics, compared by *fine key* so that Shri / Sri / श्री / Шри or Smt. / श्रीमती all hit
 # the same entry whatever the script.
@@ -36,6 +36,7 @@ class NormalisedName:
     optional: tuple[bool, ...]   # token may be absent on the other side without contradiction
     initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
     typo: tuple[str, ...]        # per token, the Cyrillic form in which typing errors are compared
+    older: tuple[tuple[str, ...], ...] = ()  # per token, fine keys under older Russian readings
 
     @property
     def empty(self) -> bool:
@@ -68,7 +69,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
     if m:
         relatives = f"{relatives} {text[m.end():]}"
         text = text[: m.start()]
-    toks, keys, coarse, opt, inits, typo = [], [], [], [], [], []
+    toks, keys, coarse, opt, inits, typo, older = [], [], [], [], [], [], []
 
     def add(raw_text: str, optional: bool) -> None:
         for piece in _SPLIT.split(raw_text):
@@ -95,6 +96,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                     is_opt = True
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
                 typo.append(typo_form(part, latin))
+                older.append(older_readings(part) if latin == token_keys(part)[0] else ())
 
     add(text, False)
     if relatives and relatives.strip().lower() not in _DASHES:
@@ -104,16 +106,17 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
         # (Harpreet Singh)"): one copy carries the information, wherever the repeat stands; a name that
         # is nothing but one name twice ("Rahul Rahul") is kept as written
         first = [keys.index(k) == i for i, k in enumerate(keys)]
-        toks, keys, coarse, opt, typo = ([x for x, keep in zip(col, first) if keep]
-                                         for col in (toks, keys, coarse, opt, typo))
+        toks, keys, coarse, opt, typo, older = ([x for x, keep in zip(col, first) if keep]
+                                                for col in (toks, keys, coarse, opt, typo, older))
     # a name that was nothing but titles keeps them rather than vanishing
     if not keys and not inits and text.strip():
         for piece in _SPLIT.split(text):
             latin, fine, crs = token_keys(piece)
             if fine:
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
-                typo.append(typo_form(piece, latin))
-    n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits), tuple(typo))
+                typo.append(typo_form(piece, latin)), older.append(())
+    n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits), tuple(typo),
+                       tuple(older))
     # Interned: equal names are the same object, so comparisons can be cached by identity.
     return _INTERN.setdefault(n, n)
 

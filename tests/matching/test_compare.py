@@ -17,6 +17,10 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Ajay Verma", "Аждай Верма", "fuzzy"),
     ("Ashwini Jha", "Джха Ашвии", "fuzzy"),                      # a dropped letter that leaves a double
     ("Hemamalini", "Hema Malini", "fuzzy"),                       # joined / split
+    ("Rohit Mohan", "Рохит Моган", "phonetic"),                   # г for h, the older Russian habit
+    ("Tahir Mehul", "Мегуль Тагир", "phonetic"),
+    ("Saroj Jakir", "Якир Сарой", "phonetic"),                    # й/я for j read as y
+    ("Sagar Gopal", "Сагар Гопал", "exact"),                      # a real g stays exact
     ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),

@@ -319,3 +319,17 @@ def test_progress_counts_every_row_of_each_phase(monkeypatch):
     stages = []
     link(left, right, model=Model(), stage=stages.append)   # a given model: nothing to train
     assert stages == ["indexing", "preparing", "linking"]
+
+
+def test_an_older_russian_spelling_is_found_and_linked():
+    # Only the older reading joins these: Роган and Rohan share no blocking key of their own
+    host = [Record(id="1", full_name="РОГАН", date_of_birth="1997-04-02"),
+            Record(id="2", full_name="Сагар", date_of_birth="1997-05-06"),
+            Record(id="3", full_name="Якир Сарой")]
+    cases = [Record(id="a", full_name="Rohan", date_of_birth="1997"),
+             Record(id="b", full_name="Saroj Jakir")]
+    links = {(k.left_id, k.right_id): k for k in link(cases, host, train=False).links}
+    assert set(links) == {("a", "1"), ("b", "3")}
+    assert links[("a", "1")].explanation["name"].startswith("phonetic")
+    index = CandidateIndex(host)
+    assert [c.id for c in index.candidates(Record(id="q", full_name="Rohan", date_of_birth="1997"))][:1] == ["1"]

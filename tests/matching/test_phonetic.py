@@ -1,7 +1,7 @@
 """The cross-script layer: spellings of one name in any script meet on the same keys."""
 import pytest
 
-from matching.phonetic import coarse_key, fine_key, token_keys, typo_form
+from matching.phonetic import coarse_key, fine_key, older_readings, token_keys, typo_form
 from matching.scripts import detect_script
 
 
@@ -96,3 +96,15 @@ def test_coarse_drops_vowels_and_folds_nasals():
 def test_typo_form(token, form):
     latin, _fine, _coarse = token_keys(token)
     assert typo_form(token, latin) == form
+
+
+@pytest.mark.parametrize("token, readings", [
+    ("Моган", ("mohan",)), ("Тагир", ("tahir",)),               # г between vowels
+    ("Гурприт", ()), ("Гусейн", ("gusejn",)),                   # not at the start: Гурприт is Gurpreet
+    ("Якир", ("jakir",)), ("Сарой", ("saroj",)), ("Юсуф", ("jusup",)),
+    ("Рагхав", ()),                                             # гх is gh, not h
+    ("Сингх", ()), ("Санджай", ("sanjaj",)),
+    ("Mohan", ()), ("मोहन", ()),                                # only Cyrillic spellings are read back
+])
+def test_older_readings(token, readings):
+    assert older_readings(token) == readings
