@@ -262,29 +262,33 @@ def typo_form(token: str, latin: str) -> str:
     return cyr.translate(_TYPO_FOLD)
 
 
-# --- older Russian readings of a Latin spelling ----------------------------------------------------
-# Russian has two habits no transliteration library models, because they read the *Latin* spelling
-# rather than the sound: h between vowels as г, the old convention for h (Роган for Rohan, Рагул for
-# Rahul, Тагир for Tahir; not at the start, where г is nearly always g: Гурприт is Gurpreet), and j as the y-sound й/я/ю, as German and Dutch read it (Сарой for Saroj,
-# Яна for Jana, Якир for Jakir). Each is rare in any one list and common across lists, so a Cyrillic
-# token also carries the keys it would have under each reading undone; the comparison counts a hit
-# on one as a spelling variant, and blocking files the token under its skeleton too.
+# --- other Russian readings of a Latin spelling -----------------------------------------------------
+# Russian has habits no transliteration library models, because they read the *Latin* spelling or
+# follow an older convention rather than the sound: h between vowels as г, the old convention for h
+# (Роган for Rohan, Рагул for Rahul, Тагир for Tahir; not at the start, where г is nearly always g:
+# Гурприт is Gurpreet); j as the y-sound й/я/ю, as German and Dutch read it (Сарой for Saroj, Яна
+# for Jana, Якир for Jakir); kh inside a word as a bare х (Ахтар for Akhtar, where the keys expect кх
+# as in Сукхвиндер). Each is rare in any one list and common across lists, so a Cyrillic token also
+# carries the keys it would have with each habit undone; the comparison counts a hit on one as a
+# spelling variant, and blocking files the token under its skeleton too.
 _CYR_VOWELS = "аеёиоуыэюя"
 _G_FOR_H = re.compile(f"(?<=[{_CYR_VOWELS}])г(?=[{_CYR_VOWELS}])")
 _Y_FOR_J = re.compile(f"(?:(?<=[{_CYR_VOWELS}])|^)(?:й|я|ю)")
 _J_FORMS = {"й": "дж", "я": "джа", "ю": "джу"}
+_X_FOR_KH = re.compile(f"(?<=[{_CYR_VOWELS}])х(?=[бвгджзклмнпрстфцчшщ])")
 
 
 @lru_cache(maxsize=200_000)
 def older_readings(token: str) -> tuple[str, ...]:
-    """Fine keys of a Cyrillic token read back under the g-for-h and y-for-j habits (empty for tokens
-    in other scripts, and for readings that give the token's own key)."""
+    """Fine keys of a Cyrillic token with the г-for-h, y-for-j and х-for-kh habits undone (empty for
+    tokens in other scripts, and for readings that give the token's own key)."""
     text = token.lower()
     if not text or detect_script(text) != CYRILLIC:
         return ()
     own = token_keys(text)[1]
     keys = []
-    for undone in (_G_FOR_H.sub("х", text), _Y_FOR_J.sub(lambda m: _J_FORMS[m.group(0)], text)):
+    for undone in (_G_FOR_H.sub("х", text), _Y_FOR_J.sub(lambda m: _J_FORMS[m.group(0)], text),
+                   _X_FOR_KH.sub("кх", text)):
         if undone != text:
             key = fine_key(to_latin(undone))
             if key and key != own and key not in keys:

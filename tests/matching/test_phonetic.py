@@ -103,6 +103,7 @@ def test_typo_form(token, form):
     ("Гурприт", ()), ("Гусейн", ("gusejn",)),                   # not at the start: Гурприт is Gurpreet
     ("Якир", ("jakir",)), ("Сарой", ("saroj",)), ("Юсуф", ("jusup",)),
     ("Рагхав", ()),                                             # гх is gh, not h
+    ("Ахтар", ("aktar",)), ("Рахул", ()),                       # х for kh before a consonant
     ("Сингх", ()), ("Санджай", ("sanjaj",)),
     ("Mohan", ()), ("मोहन", ()),                                # only Cyrillic spellings are read back
 ])

@@ -1,0 +1,104 @@
+"""How the cross-script layer does on Latin/Cyrillic name pairs it was never tuned on.
+
+The development sets draw their tokens from name-pairs.csv; lists the engine is judged on draw other
+tokens from the same sources. OpenSanctions `rigour` ships one of them (persons.txt: spellings of one
+Wikidata name item per line), so its groups for tokens typical of India or Nepal (names-dataset) and
+absent from name-pairs.csv are a held-out sample of that kind. Printed per token pair: the level
+compare_names gives (exact / phonetic / fuzzy agree; none, the pair is lost), and, for the other
+side of the trade, how often tokens of *different* groups agree anyway.
+
+    .venv/bin/pip download rigour==1.8.2 --no-deps -d bench/out    # the data file only; not installed
+    .venv/bin/python bench/transliteration_holdout.py --rigour-wheel bench/out/rigour-1.8.2-py3-none-any.whl
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+DEV_PAIRS = ROOT.parent / "shared" / "data" / "identification" / "name-pairs.csv"
+
+from _names import top_names  # noqa: E402
+
+from matching.compare import compare_names  # noqa: E402
+from matching.names import normalise_name  # noqa: E402
+
+LATIN = re.compile(r"[a-z]+")
+CYRILLIC = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+LEVELS = ("exact", "phonetic", "fuzzy", "subset", "none")
+
+
+def groups_from_wheel(wheel: Path) -> list[tuple[list[str], list[str]]]:
+    """(Latin spellings, Cyrillic spellings) of each name item in rigour's persons.txt."""
+    with zipfile.ZipFile(wheel) as z:
+        text = z.read("rigour/data/names/persons.txt").decode("utf-8")
+    out = []
+    for line in text.splitlines():
+        spellings = [s.strip() for s in line.split("=>")[0].split(",")]
+        latin = [s for s in spellings if LATIN.fullmatch(s)]
+        cyrillic = [s for s in spellings if CYRILLIC.fullmatch(s)]
+        if latin and cyrillic:
+            out.append((latin, cyrillic))
+    return out
+
+
+def level(a: str, b: str) -> str:
+    return compare_names(normalise_name(a), normalise_name(b))[0]
+
+
+def tally(pairs) -> Counter:
+    return Counter(level(a, b) for a, b in pairs)
+
+
+def show(label: str, counts: Counter) -> None:
+    total = sum(counts.values()) or 1
+    cells = "  ".join(f"{lvl} {counts.get(lvl, 0):5d} ({counts.get(lvl, 0) / total:5.1%})" for lvl in LEVELS)
+    print(f"{label:34} {total:6d}  {cells}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rigour-wheel", type=Path, required=True, help="rigour 1.8.2 wheel (pip download)")
+    ap.add_argument("--show", type=int, default=0, help="print this many held-out pairs that are lost")
+    args = ap.parse_args()
+    if not args.rigour_wheel.exists():
+        sys.exit(f"{args.rigour_wheel}: no such file (see the command in this script's docstring)")
+    typical = {n.lower() for kind in ("first", "last") for n, _ in top_names()[kind]}
+    with open(DEV_PAIRS, encoding="utf-8") as f:
+        dev = [(r["latin"], r["cyrillic"]) for r in csv.DictReader(f)]
+    dev_latin = {a for a, _ in dev}
+    held_out, groups = set(), []
+    for latin, cyrillic in groups_from_wheel(args.rigour_wheel):
+        mine = [a for a in latin if a in typical and a not in dev_latin]
+        if mine:
+            held_out.update((a, b) for a in mine for b in cyrillic)
+            groups.append((mine, cyrillic))
+    print(f"{'token pairs':34} {'n':>6}  levels (share)")
+    show("development (name-pairs.csv)", tally(dev))
+    show("held out (rigour, IN/NP tokens)", tally(sorted(held_out)))
+    # Different names: a held-out Latin token against the Cyrillic spellings of another group.
+    rnd = random.Random(7)
+    other = set()
+    while len(other) < 20000:
+        (latin, _), (_, cyrillic) = rnd.sample(groups, 2)
+        a, b = rnd.choice(latin), rnd.choice(cyrillic)
+        if (a, b) not in held_out:
+            other.add((a, b))
+    show("different names (other groups)", tally(sorted(other)))
+    if args.show:
+        lost = [(a, b) for a, b in sorted(held_out) if level(a, b) == "none"]
+        print(f"\nheld-out pairs with no agreement ({len(lost)}), first {args.show}:")
+        for a, b in lost[:args.show]:
+            print(f"  {a} / {b}")
+
+
+if __name__ == "__main__":
+    main()
