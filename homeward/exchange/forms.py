@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.accounts.models import Office, Partner
 from homeward.registry.lifecycle import LABELS, STATUS_EVENTS, Event
@@ -36,7 +37,7 @@ class DiscrepancyForm(forms.Form):
 
 class PartnerForm(forms.Form):
     code = forms.SlugField(max_length=32, label=_("Code"))
-    name = forms.CharField(max_length=300, label=_("Name"))
+    name = forms.CharField(max_length=300, label=pgettext_lazy("partner agency", "Name"))
     country = forms.CharField(max_length=2, label=_("Country (ISO code)"))
     language = forms.CharField(max_length=8, initial="ru", label=_("Language"))
 

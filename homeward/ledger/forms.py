@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.accounts.models import Partner
 from homeward.registry.forms import PartialDateField
@@ -37,7 +38,7 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3)
-    reference = forms.CharField(label=_("Reference"), max_length=200, required=False)
+    reference = forms.CharField(label=pgettext_lazy("payment", "Reference"), max_length=200, required=False)
     recipient = forms.CharField(label=_("Recipient (next of kin)"), max_length=200, required=False)
     paid_via = forms.CharField(label=_("Paid via"), max_length=200, required=False)
 
@@ -54,8 +55,8 @@ class ReversalForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    from_currency = forms.CharField(label=_("From"), max_length=3)
-    to_currency = forms.CharField(label=_("To"), max_length=3)
+    from_currency = forms.CharField(label=pgettext_lazy("exchange rate", "From"), max_length=3)
+    to_currency = forms.CharField(label=pgettext_lazy("exchange rate", "To"), max_length=3)
     rate = forms.DecimalField(label=_("Rate"), max_digits=20, decimal_places=8, min_value=0)
     on = forms.DateField(label=_("On"), widget=DATE)
     source = forms.CharField(label=_("Source"), max_length=200)

@@ -92,6 +92,26 @@ def test_administrator_extends_the_vocabulary_and_adds_partners(client, db, regi
     assert "seconded" in ResponseRow.objects.get(number=4).note
 
 
+@pytest.mark.parametrize("language, title, link_column", [
+    ("hi", "साझेदार एजेंसियों के साथ आदान-प्रदान", "कैसे जुड़ा"),
+    ("ne", "साझेदार निकायहरूसँग आदानप्रदान", "कसरी जोडियो"),
+    ("ru", "Обмен с ведомствами-партнёрами", "Связь")])
+def test_exchange_pages_in_each_language(signed_in, registry60, partner, language, title, link_column):
+    overview = signed_in.get(reverse("exchange:overview"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'lang="{language}"' in overview and f"<h1>{title}</h1>" in overview
+    services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
+    rows = response_rows(list(Case.objects.order_by("reference")[:5]))
+    response = upload(signed_in, partner, as_xlsx_with_title(rows), "otvet.xlsx")
+    page = signed_in.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    # "Link" is a web address on the statements page ("Ссылка"); here it is how a row was linked to a case.
+    assert f"<th>{link_column}</th>" in page
+
+
+def test_partners_page_in_russian_names_agencies_not_people(client, db, partner):
+    client.force_login(User.objects.create_user("admin", role=User.Role.ADMINISTRATOR))
+    page = client.get(reverse("exchange:partners"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<th>Название</th>" in page and "<th>Имя</th>" not in page
+
 def test_officers_only(client, db, partner):
     for role in (User.Role.ANALYST, User.Role.HOST_LIAISON):
         client.force_login(User.objects.create_user(role, role=role, partner=partner))

@@ -126,3 +126,13 @@ def _entry():
     assert form.is_valid(), form.errors
     from datetime import date
     return form.entry(source_type=Report.SourceType.FAMILY, channel=Report.Channel.WEB_FORM, received_on=date.today())
+
+
+@pytest.mark.parametrize("language, source, officer_menu", [
+    ("hi", "स्रोत", "संभावित दोहरे केस"), ("ne", "स्रोत", "सम्भावित दोहोरिएका मुद्दा"),
+    ("ru", "Источник", "Возможные дубликаты")])
+def test_duplicate_queue_in_each_language_heads_the_source_column_as_a_source(signed_in, language, source,
+                                                                             officer_menu):
+    # "From" is a date filter's start elsewhere ("से", "С"); here it is where the possible duplicate came from.
+    html = signed_in.get(reverse("intake:reviews"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'lang="{language}"' in html and f"<th>{source}</th>" in html and officer_menu in html

@@ -54,6 +54,20 @@ def test_officer_records_a_payment_through_the_case_ledger(client, demo):
     assert selectors.paid_total(obligation) == D("5000000.00")
 
 
+def test_case_ledger_in_russian_calls_the_payment_reference_a_payment_number(client, demo):
+    # "Reference" is a case's number elsewhere ("Номер дела"); here it is the payment's own.
+    client.force_login(demo)
+    html = client.get(reverse("ledger:case", args=[crore_case().reference]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'lang="ru"' in html and "TRF-2025-0603" in html
+    assert html.count("Номер платежа") >= 2  # the payments table's column and the payment form's label
+    assert "Номер дела" not in html
+
+
+def test_exchange_rate_form_in_russian_names_the_currencies_not_a_date_range(client, demo):
+    client.force_login(demo)
+    html = client.get(reverse("ledger:overview"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Из валюты" in html and "В валюту" in html
+
 def test_ledger_of_a_case_outside_ones_scope_is_not_found(client, demo):
     nepal = Case.objects.filter(origin_country="NP").first()
     client.force_login(demo)
