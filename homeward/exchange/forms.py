@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from homeward.accounts.models import Office, Partner
-from homeward.registry.lifecycle import LABELS, STATUS_EVENTS, Event
+from homeward.registry.lifecycle import STATUS_EVENTS, Event
+from homeward.registry.models import event_label_lazy
 
 from .models import WORD_EVENTS, Ask, Discrepancy
 
@@ -12,7 +13,7 @@ class ExportForm(forms.Form):
     partner = forms.ModelChoiceField(Partner.objects.order_by("code"), label=_("Partner agency"))
     ask = forms.ChoiceField(choices=Ask.choices, label=_("What we ask"))
     status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("any"))] + [
-        (e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS])
+        (e.value, event_label_lazy(e)) for e in Event if e in STATUS_EVENTS])
     office = forms.ModelChoiceField(Office.objects.order_by("name"), required=False, label=_("Office"))
     file_format = forms.ChoiceField(label=_("File"), choices=[
         ("xlsx", "XLSX"), ("csv-utf-8", _("CSV, UTF-8")), ("csv-cp1251", _("CSV, Windows-1251"))])

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
 from homeward.accounts.models import Partner
-from homeward.registry.lifecycle import LABELS, STATUS_EVENTS, Event
-from homeward.registry.models import Case
+from homeward.registry.lifecycle import STATUS_EVENTS, Event
+from homeward.registry.models import Case, event_label_lazy
 
 # What a partner's status word may stand for: any status event except merges, which only we make.
-WORD_EVENTS = [(e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS and e is not Event.MERGED]
+WORD_EVENTS = [(e.value, event_label_lazy(e)) for e in Event if e in STATUS_EVENTS and e is not Event.MERGED]
 
 
 class Ask(models.TextChoices):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
 from homeward.accounts.models import Partner
-from homeward.registry.lifecycle import LABELS, TRANSITIONS, Event, allowed_events, effective_events
-from homeward.registry.models import Case, CaseEvent
+from homeward.registry.lifecycle import TRANSITIONS, Event, allowed_events, effective_events
+from homeward.registry.models import Case, CaseEvent, event_label
 from homeward.registry.services import event_facts
 from tabular import PartialDate
 
@@ -64,7 +64,7 @@ def comparison(row: ResponseRow) -> list[FieldPair]:
                   reasons.get("passport_number", "") or reasons.get("passport", "")),
         FieldPair(_("military unit"), case.military_unit, row.military_unit,
                   (case.military_unit == row.military_unit) if case.military_unit and row.military_unit else None, ""),
-        FieldPair(_("status"), case.status_label, f"{row.status_word} → {LABELS[Event(row.event)]}",
+        FieldPair(_("status"), case.status_label, f"{row.status_word} → {event_label(row.event)}",
                   case.status == row.event, ""),
     ]
     shown = {"name", "full_name", "date_of_birth", "dob", "passport_number", "passport"}

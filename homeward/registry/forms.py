@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tabular import PartialDate, parse_partial_date
 
-from .lifecycle import LABELS, Event
+from .lifecycle import Event
+from .models import event_label
 
 
 class PartialDateField(forms.CharField):
@@ -30,7 +31,7 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, allowed: list[Event], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(e.value, LABELS[e]) for e in allowed]
+        self.fields["kind"].choices = [(e.value, event_label(e)) for e in allowed]
 
     def clean_occurred_on(self) -> PartialDate:
         value = self.cleaned_data["occurred_on"]

@@ -47,26 +47,6 @@ WITHDRAWING: frozenset[Event] = frozenset({Event.RETRACTION, Event.UNMERGED})
 # What may appear in the `event` column of an import file: merges are made through the merge service.
 FILE_EVENTS: tuple[str, ...] = tuple(e.value for e in Event if e in STATUS_EVENTS and e is not Event.MERGED)
 
-LABELS: dict[Event, str] = {
-    Event.REPORTED: "reported",
-    Event.IDENTIFIED: "identified (located / confirmed in service)",
-    Event.DISCHARGE_REQUESTED: "discharge requested",
-    Event.CONTRACT_ANNULLED: "contract annulled",
-    Event.DISCHARGED: "discharged",
-    Event.RETURNED_HOME: "returned home",
-    Event.MISSING: "missing",
-    Event.PRISONER: "prisoner (captured by the other side)",
-    Event.KILLED: "killed",
-    Event.REMAINS_IDENTIFIED: "remains identified",
-    Event.REMAINS_REPATRIATED: "remains repatriated",
-    Event.CREMATED_LOCALLY: "cremated locally",
-    Event.NOT_IN_SERVICE: "not in service (host has no record / never enlisted)",
-    Event.MERGED: "merged into another case",
-    Event.RETRACTION: "retraction of an earlier event",
-    Event.UNMERGED: "merge undone",
-    Event.REQUEST_SENT: "request sent to partner",
-}
-
 # What may happen to a man the host has in service (or not yet located).
 _IN_SERVICE_OUTCOMES = {
     Event.IDENTIFIED,
@@ -147,7 +127,7 @@ def check_transition(status: Event | None, event: Event) -> None:
     if event not in STATUS_EVENTS:
         return
     if event not in TRANSITIONS[status]:
-        current = LABELS[status] if status else "no status yet"
+        current = status.value if status else "no status yet"
         allowed = ", ".join(e.value for e in allowed_events(status)) or "none"
         raise LifecycleError(
             f"a case that is {current} cannot become {event.value}; allowed next: {allowed}. "

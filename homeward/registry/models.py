@@ -1,11 +1,45 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward import crypto
 from homeward.appendonly import AppendOnlyModel
 
-from .lifecycle import LABELS, Event
+from .lifecycle import Event
+
+# What pages call each event, and a case by its status (a context of its own: "discharged" as one
+# man's status is not the figures' "discharged", a plural in Russian).
+LABELS = {
+    Event.REPORTED: pgettext_lazy("case event", "reported"),
+    Event.IDENTIFIED: pgettext_lazy("case event", "identified (located / confirmed in service)"),
+    Event.DISCHARGE_REQUESTED: pgettext_lazy("case event", "discharge requested"),
+    Event.CONTRACT_ANNULLED: pgettext_lazy("case event", "contract annulled"),
+    Event.DISCHARGED: pgettext_lazy("case event", "discharged"),
+    Event.RETURNED_HOME: pgettext_lazy("case event", "returned home"),
+    Event.MISSING: pgettext_lazy("case event", "missing"),
+    Event.PRISONER: pgettext_lazy("case event", "prisoner (captured by the other side)"),
+    Event.KILLED: pgettext_lazy("case event", "killed"),
+    Event.REMAINS_IDENTIFIED: pgettext_lazy("case event", "remains identified"),
+    Event.REMAINS_REPATRIATED: pgettext_lazy("case event", "remains repatriated"),
+    Event.CREMATED_LOCALLY: pgettext_lazy("case event", "cremated locally"),
+    Event.NOT_IN_SERVICE: pgettext_lazy("case event", "not in service (host has no record / never enlisted)"),
+    Event.MERGED: pgettext_lazy("case event", "merged into another case"),
+    Event.RETRACTION: pgettext_lazy("case event", "retraction of an earlier event"),
+    Event.UNMERGED: pgettext_lazy("case event", "merge undone"),
+    Event.REQUEST_SENT: pgettext_lazy("case event", "request sent to partner"),
+}
+
+
+def event_label(kind: Event | str) -> str:
+    """An event's or status's label in the language of the page."""
+    return str(LABELS[Event(kind)])
+
+
+def event_label_lazy(kind: Event | str):
+    """The same, translated when shown (for choices built at import time)."""
+    return LABELS[Event(kind)]
+
 
 ISO_COUNTRY = dict(max_length=2, help_text=_("ISO 3166-1 alpha-2 country code"))
 # Dates that may be partial are stored as ISO text ('2024', '2024-08' or '2024-08-09'), which keeps
@@ -127,7 +161,7 @@ class Case(models.Model):
 
     @property
     def status_label(self) -> str:
-        return LABELS[Event(self.status)] if self.status else ""
+        return event_label(self.status) if self.status else ""
 
 
 class ImportBatch(models.Model):
@@ -189,7 +223,7 @@ class CaseEvent(AppendOnlyModel):
     """One assertion about what happened to a case. Never updated or deleted: corrections are new events."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=32, choices=[(e.value, LABELS[e]) for e in Event])
+    kind = models.CharField(max_length=32, choices=[(e.value, event_label_lazy(e)) for e in Event])
     # When it happened in the world (possibly partial) and the first day of that, for ordering.
     occurred_on = models.CharField(max_length=10)
     occurred_from = models.DateField()
@@ -213,7 +247,7 @@ class CaseEvent(AppendOnlyModel):
 
     @property
     def label(self) -> str:
-        return LABELS[Event(self.kind)]
+        return event_label(self.kind)
 
 
 class RecruitingAgent(models.Model):

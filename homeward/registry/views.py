@@ -4,6 +4,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homeward.access import ALL_STAFF, PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
@@ -13,8 +14,8 @@ from homeward.audit import services as audit
 from . import selectors, services
 from .figures import compare, end_of_day, figures
 from .forms import CorrectionForm, EventForm, FiguresForm
-from .lifecycle import LABELS, STATUS_EVENTS, Event
-from .models import PersonIdentifier
+from .lifecycle import STATUS_EVENTS, Event
+from .models import PersonIdentifier, event_label
 
 
 @view_access(roles=ALL_STAFF)
@@ -41,7 +42,7 @@ def case_list(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     audit.record_reads(request.user, page.object_list, action=audit.Action.SEARCH,
                        detail=request.GET.urlencode()[:500])
-    statuses = [(e.value, LABELS[e]) for e in Event if e in STATUS_EVENTS]
+    statuses = [(e.value, event_label(e)) for e in Event if e in STATUS_EVENTS]
     return render(request, "registry/case_list.html", {
         "page": page, "statuses": statuses, "states": selectors.home_states(visible), "filters": request.GET,
     })
@@ -88,7 +89,7 @@ def add_event(request, reference):
         except services.RegistryError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Recorded: {LABELS[Event(form.cleaned_data['kind'])]}")
+            messages.success(request, _("Recorded: %(event)s") % {"event": event_label(form.cleaned_data["kind"])})
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else field}: {' '.join(errors)}")

@@ -21,3 +21,17 @@ def test_officer_pages_follow_the_browser_language(client, officer):
     client.force_login(officer)
     html = client.get(reverse("registry:case_list"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Дела" in html
+
+
+def test_status_and_event_labels_are_in_the_page_language(client, officer, make_case):
+    case = make_case()
+    client.force_login(officer)
+    url = reverse("registry:add_event", args=[case.reference])
+    response = client.post(url, {"kind": "identified", "occurred_on": "2024-04-01", "source": "embassy"},
+                           HTTP_ACCEPT_LANGUAGE="ru", follow=True)
+    html = response.content.decode()
+    assert "Записано: установлен (найден / служба подтверждена)" in html   # the message and the badge
+    assert "identified (located" not in html
+    assert "запрошено увольнение" in html                                  # the next steps offered
+    hindi = client.get(reverse("registry:case_detail", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="hi")
+    assert "पहचान हुई" in hindi.content.decode()

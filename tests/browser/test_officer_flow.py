@@ -10,7 +10,8 @@ import pytest
 from homeward.accounts.models import User
 from homeward.demo.scenario import DEMO_PASSWORD, seed_demo
 from homeward.registry import services
-from homeward.registry.lifecycle import LABELS, Event
+from homeward.registry.lifecycle import Event
+from homeward.registry.models import LABELS
 from homeward.registry.models import Case, Script
 from homeward.registry.selectors import next_events
 from tabular import PartialDate
