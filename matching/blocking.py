@@ -10,6 +10,8 @@ Latin-script registry record in the same bucket:
   p|X       OCR-folded passport; t|phone
   1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
                                                      or for rare tokens when the date is missing
+A Cyrillic token with an older Russian reading (Роган for Rohan) is filed under that reading's
+skeleton too, in every name key.
 How big a bucket may be before it is skipped, and which keys are strong, is the index's business
 (CandidateIndex.candidate_tiers).
 """

@@ -96,6 +96,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                     is_opt = True
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
                 typo.append(typo_form(part, latin))
+                # a stripped patronymic or the canonical Muhammad is no longer the token as written
                 older.append(older_readings(part) if latin == token_keys(part)[0] else ())
 
     add(text, False)

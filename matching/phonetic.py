@@ -262,9 +262,9 @@ def typo_form(token: str, latin: str) -> str:
     return cyr.translate(_TYPO_FOLD)
 
 
-# --- other Russian readings of a Latin spelling -----------------------------------------------------
-# Russian has habits no transliteration library models, because they read the *Latin* spelling or
-# follow an older convention rather than the sound: h between vowels as г, the old convention for h
+# --- older Russian readings of a Latin spelling -----------------------------------------------------
+# Russian has habits no transliteration library models, because they follow an older convention or
+# read the *Latin* letters rather than the sound: h between vowels as г, the old convention for h
 # (Роган for Rohan, Рагул for Rahul, Тагир for Tahir; not at the start, where г is nearly always g:
 # Гурприт is Gurpreet); j as the y-sound й/я/ю, as German and Dutch read it (Сарой for Saroj, Яна
 # for Jana, Якир for Jakir); kh inside a word as a bare х (Ахтар for Akhtar, where the keys expect кх
