@@ -11,7 +11,7 @@ from homeward.accounts.models import User
 from homeward.demo.scenario import DEMO_PASSWORD, seed_demo
 from homeward.registry import services
 from homeward.registry.lifecycle import Event
-from homeward.registry.models import LABELS
+from homeward.registry.models import event_label
 from homeward.registry.models import Case, Script
 from homeward.registry.selectors import next_events
 from tabular import PartialDate
@@ -102,10 +102,10 @@ def _search_open_and_record(page, case: Case, fragment: str, screenshot) -> None
     page.wait_for_load_state("load")
     _assert_no_server_error(page)
 
-    assert f"Recorded: {LABELS[kind]}" in page.content(), page.locator("body").inner_text()
+    assert f"Recorded: {event_label(kind)}" in page.content(), page.locator("body").inner_text()
     latest = page.locator("ol.timeline > li").filter(has_text=note)
     assert latest.count() == 1
-    assert LABELS[kind] in latest.inner_text()
+    assert event_label(kind) in latest.inner_text()
     assert _today().isoformat() in latest.inner_text()
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 0
