@@ -112,6 +112,7 @@ def test_partners_page_in_russian_names_agencies_not_people(client, db, partner)
     page = client.get(reverse("exchange:partners"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "<th>Название</th>" in page and "<th>Имя</th>" not in page
 
+
 def test_officers_only(client, db, partner):
     for role in (User.Role.ANALYST, User.Role.HOST_LIAISON):
         client.force_login(User.objects.create_user(role, role=role, partner=partner))

@@ -185,6 +185,7 @@ def test_report_page_in_russian(client, db):
     html = client.get(reverse("intake:family_report"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert 'lang="ru"' in html and "Его имя" in html and "Отправить сообщение" in html
 
+
 def test_the_sender_is_pluggable(settings, capsys):
     from homeward.intake import notify
     del settings.HOMEWARD_NOTIFIER
