@@ -242,7 +242,7 @@ def status_spans(events: Sequence[EventFact]) -> list[StatusSpan]:
     moment; a day-interval that stays the same from one moment to the next stays one span. Events
     appended in order give about two spans per status event (the open one is closed and split).
     """
-    if any(e.is_correction or e.kind in (Event.RETRACTION, Event.UNMERGED) for e in events):
+    if any(e.is_correction or e.kind in WITHDRAWING for e in events):
         moments = sorted({e.recorded_at for e in events})
 
         def standing(moment: datetime) -> list[EventFact]:

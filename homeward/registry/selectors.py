@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import names
-from .lifecycle import STATUS_EVENTS, Event, allowed_events, effective_events
+from .lifecycle import STATUS_EVENTS, WITHDRAWING, Event, allowed_events, effective_events
 from .models import Case, CaseEvent
 from .services import event_facts
 
@@ -46,7 +46,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
     """Every event of the case in the order it happened, marking those that no longer count."""
     facts = event_facts(case)
     standing_ids = {f.id for f in effective_events(facts, timezone.now())}
-    retracted = {f.corrects_id for f in facts if f.kind in (Event.RETRACTION, Event.UNMERGED)}
+    retracted = {f.corrects_id for f in facts if f.kind in WITHDRAWING}
     entries = []
     for event in case.events.select_related("recorded_by", "corrects").order_by("occurred_from", "recorded_at", "id"):
         if Event(event.kind) not in STATUS_EVENTS or event.pk in standing_ids:
