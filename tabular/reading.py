@@ -492,13 +492,31 @@ def _open_xlsx(stream, name, closers, mapping, sheet) -> Table:
         ws.reset_dimensions()  # some writers record wrong dimensions; read what is there
 
         def source(ws=ws) -> Iterator[tuple[int, list[str]]]:
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            # A sheet's XML is parsed only as its rows are read, so a damaged sheet inside a
+            # sound zip (bad XML, a cut-off member, a missing part) shows up here, at any row.
+            rows = ws.iter_rows(values_only=True)
+            number = 0
+            while True:
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    return
+                except MemoryError:
+                    raise
+                except Exception as exc:  # openpyxl and the XML parser raise many kinds
+                    raise TableError(_damaged_sheet(name, ws.title, exc)) from exc
+                number += 1
                 yield number, [_cell_text(v) for v in values]
 
         first_rows = _first_rows(source)
         # _worksheet_path is private, but it is openpyxl's own answer to "which zip member
         # is this sheet", which would otherwise mean re-reading workbook.xml and its rels.
-        merges = _merged_ranges(stream, ws._worksheet_path, HEADER_SEARCH_ROWS + MAX_HEADER_ROWS)
+        try:
+            merges = _merged_ranges(stream, ws._worksheet_path, HEADER_SEARCH_ROWS + MAX_HEADER_ROWS)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a corrupt zip member: BadZipFile, zlib.error, EOFError, KeyError...
+            raise TableError(_damaged_sheet(name, ws.title, exc)) from exc
         spanning, vertical = _fill_merges(first_rows, merges)
         where = f', sheet "{ws.title}"' if len(workbook.sheetnames) > 1 else ""
         found = _locate_header(first_rows, name=f"{name}{where}", mapping=mapping, spanning=spanning,
@@ -540,6 +558,11 @@ def _fill_merges(first_rows, merges) -> tuple[dict[tuple[int, int], bool], set[i
                 if col2 > col1:
                     spanning[number, col] = col == col1
     return spanning, vertical
+
+
+def _damaged_sheet(name: str, title: str, exc: BaseException) -> str:
+    return (f'{name}: sheet "{title}" is damaged or not a spreadsheet ({type(exc).__name__}: {exc}); '
+            "open it in Excel and save it again as .xlsx, or save it as CSV")
 
 
 def _not_xlsx(stream, name, exc) -> str:

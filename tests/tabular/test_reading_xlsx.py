@@ -191,3 +191,37 @@ def test_large_sheet_streams(tmp_path):
     with open_table(tmp_path / "big.xlsx") as table:
         numbers = [row.number for row in table]
     assert numbers[0] == 3 and numbers[-1] == 20_002 and len(numbers) == 20_000
+
+
+def _rewrite_member(path, member, change):
+    with zipfile.ZipFile(path) as archive:
+        contents = {n: archive.read(n) for n in archive.namelist()}
+    contents[member] = change(contents[member])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda xml: xml[: len(xml) // 2], id="sheet XML cut off"),
+    pytest.param(lambda xml: xml.replace(b"<sheetData>", b'<sheetData><row r="1"><c r="A1" t="s"><v>999</v></c></row>'),
+                 id="shared string that does not exist"),
+    pytest.param(lambda xml: xml.replace(b"<sheetData>", b"<sheetData><row><c><v>1</c></row>"), id="bad XML"),
+])
+def test_damaged_sheet_inside_a_sound_zip(tmp_path, change):
+    # The first sheet (instructions) has no header, so the reader goes on to the damaged one.
+    path = xlsx(tmp_path / "two.xlsx", [["Заполните лист 2"]], title="Инструкция",
+                extra_sheets=[("Данные", [["ФИО", "Дата рождения"], ["A B", "1990"]])])
+    _rewrite_member(path, "xl/worksheets/sheet2.xml", change)
+    with pytest.raises(TableError, match=r'^two\.xlsx: sheet "Данные" is damaged or not a spreadsheet \(.+\); '
+                                         "open it in Excel and save it again"):
+        read_all(path)
+
+
+def test_sheet_damaged_below_the_header_area_fails_while_reading_rows(tmp_path):
+    path = xlsx(tmp_path / "long.xlsx", [["ФИО", "Дата рождения"], *[[f"Name {i}", "1990"] for i in range(200)]])
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml[: int(len(xml) * 0.8)])
+    with open_table(path) as table:  # the header area is intact
+        with pytest.raises(TableError, match='long.xlsx: sheet "Sheet1" is damaged'):
+            list(table)
