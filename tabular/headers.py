@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
 # Header spellings seen in our own registers, the host ministry's lists (Russian)
@@ -85,21 +86,41 @@ def loose(text: object) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
 
 
-def field_for(header: str, mapping: dict[str, str] | None = None) -> str | None:
+# Forms add a hint in brackets or mark a required column: "ФИО (полностью)",
+# "Date of Birth (DD/MM/YYYY)", "Номер паспорта*", "Дата рождения:".
+_HINT = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_MARK = re.compile(r"[\s*:]+$")
+
+
+def _alias(header: object, hints: bool = True) -> str | None:
+    """The field an alias spelling means, trying again without bracketed hints and trailing '*' or ':'."""
+    field = _ALIAS_INDEX.get(fold(header))
+    if field is None and hints:
+        text = unicodedata.normalize("NFKC", str(header))
+        bare = _MARK.sub("", _HINT.sub(" ", text))
+        if bare != text and fold(bare):
+            field = _ALIAS_INDEX.get(fold(bare))
+    return field
+
+
+def field_for(header: str, mapping: dict[str, str] | None = None, *, hints: bool = True) -> str | None:
     """The canonical field a header means, or None; a mapping entry beats the aliases.
 
-    A mapping target of '-' makes the column unmapped on purpose.
+    A mapping target of '-' makes the column unmapped on purpose. A header that is
+    no alias as written is tried again without hints in brackets and a trailing
+    '*' or ':', so "Дата рождения (дд.мм.гггг)" is date_of_birth (hints=False
+    leaves that second try out).
     """
     if mapping:
         key = loose(header)
         for mapped_header, field in mapping.items():
             if loose(mapped_header) == key:
                 return None if field == IGNORE else field
-    return _ALIAS_INDEX.get(fold(header))
+    return _alias(header, hints)
 
 
 def is_known_header(header: str, mapping: dict[str, str] | None = None) -> bool:
-    return bool(header) and (fold(header) in _ALIAS_INDEX or any(loose(h) == loose(header) for h in mapping or {}))
+    return bool(header) and (_alias(header) is not None or any(loose(h) == loose(header) for h in mapping or {}))
 
 
 def check_field(field: str) -> None:

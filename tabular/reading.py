@@ -218,6 +218,7 @@ def _combine(numbers, by_number, mapping, spanning, column_name):
         width -= 1  # trailing empty columns
     headers: list[str] = []
     fields: list[str | None] = []
+    hinted: list[int] = []
     for col in range(width):
         parts: list[str] = []
         # Parts that name this column itself. A horizontally merged cell names a
@@ -236,8 +237,20 @@ def _combine(numbers, by_number, mapping, spanning, column_name):
                 own.append(text)
         label = " / ".join(parts)
         candidates = ([label] if len(parts) > 1 else []) + own[::-1]
-        fields.append(next((f for f in map(lambda c: field_for(c, mapping), candidates) if f), None))
+        field = next((f for f in (field_for(c, mapping, hints=False) for c in candidates) if f), None)
+        if field is None:
+            field = next((f for f in (field_for(c, mapping) for c in candidates) if f), None)
+            if field is not None:
+                hinted.append(col)
+        fields.append(field)
         headers.append(label or f"column {column_name(col)}")
+    # A header read only by dropping its hint ("Телефон (домашний)") names its field
+    # only if no other column does: such columns were unrecognised before hints were
+    # read, and a file that imported then must not now fail with "both mean phone".
+    claims = Counter(fields)
+    for col in hinted:
+        if claims[fields[col]] > 1:
+            fields[col] = None
     # Row.raw is keyed by header, so a repeated text gets its column added.
     seen: set[str] = set()
     for i, header in enumerate(headers):

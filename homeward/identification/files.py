@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from matching import Record
 from tabular import TableError, open_table, parse_mapping, parse_partial_date
+from tabular.headers import IGNORE, loose
 
 FIELDS = ("id", "full_name", "given_name", "family_name", "patronymic", "date_of_birth",
           "passport_number", "phone", "home_state", "home_district", "sex")
@@ -40,6 +41,11 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
             fields = set(f for f in table.fields if f)
             if not ({"full_name", "given_name", "family_name"} & fields):
                 table.require("full_name")
+            unused = unused_columns(table.headers, table.fields, mapping)
+            if unused:
+                warn(f"{p.name}: column(s) not used for matching: " + ", ".join(f'"{h}"' for h in unused)
+                     + ". Only an id, names, date of birth, passport number, phone, home state and district "
+                       'and sex are compared; if one of these columns holds one of them, map it ("Header=field")')
             for row in table:
                 values = {k: v for k, v in row.values.items() if k in FIELDS}
                 rid = (values.get("id") or "").strip() or f"row {row.number}"
@@ -71,6 +77,13 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
     if not records:
         raise CommandError(f"{p.name}: no rows with a name to match")
     return records
+
+
+def unused_columns(headers: list[str], fields: list[str | None], mapping: dict[str, str]) -> list[str]:
+    """Headers of the columns matching will not look at; those mapped to '-' were left out on purpose."""
+    ignored = {loose(h) for h, f in mapping.items() if f == IGNORE}
+    return [h for h, f in zip(headers, fields)
+            if f not in FIELDS and not ignored & {loose(part) for part in [h, *h.split(" / ")]}]
 
 
 def open_output(path: str):

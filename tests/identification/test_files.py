@@ -46,3 +46,27 @@ def test_dedupe_damaged_xlsx_exits_non_zero_without_traceback(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and "is damaged or not a spreadsheet" in proc.stderr
+
+
+def test_unused_columns_are_named_on_stderr(tmp_path):
+    import io
+    f = tmp_path / "list.csv"
+    f.write_bytes(("№ п/п;ФИО (полностью);Дата рождения (дд.мм.гггг);Номер паспорта*;Статус;Примечание;Комментарий\n"
+                   "1;Кумар Рави;01.03.1998;Z1;в строю;;\n2;Сингх Амит;1990;;ранен;;\n").encode("cp1251"))
+    err = io.StringIO()
+    out = tmp_path / "clusters.csv"
+    call_command("dedupe", str(f), "-o", str(out), "--map", "Комментарий=-", stderr=err)
+    message = err.getvalue()
+    # The columns with hints are read; the ones matching does not use are named (not an error).
+    assert 'column(s) not used for matching: "Статус", "Примечание".' in message
+    assert "Комментарий" not in message and "ФИО" not in message   # left out on purpose; used
+    assert [r["id"] for r in read_csv(out)] == ["1", "2"]
+
+
+def test_no_warning_when_every_column_is_used(tmp_path):
+    import io
+    f = tmp_path / "list.csv"
+    f.write_text("id,full_name,date_of_birth\n1,Ravi Kumar,1998\n", encoding="utf-8")
+    err = io.StringIO()
+    call_command("dedupe", str(f), "-o", str(tmp_path / "c.csv"), stderr=err)
+    assert "not used" not in err.getvalue()

@@ -92,3 +92,14 @@ def test_parse_mapping_rejects(entries, message):
 ])
 def test_recruiting_agent_headers(header, field):
     assert field_for(header) == field
+
+
+@pytest.mark.parametrize("header, field", [
+    ("ФИО (полностью)", "full_name"), ("Дата рождения (дд.мм.гггг)", "date_of_birth"),
+    ("Номер паспорта*", "passport_number"), ("Date of Birth (DD/MM/YYYY)", "date_of_birth"),
+    ("Дата рождения:", "date_of_birth"), ("ФИО [латиницей] *", "full_name"), ("Паспорт (серия, номер)*:", "passport_number"),
+    ("ФИО（полностью）", "full_name"),   # full-width brackets, as some Asian keyboards type them
+    ("(подпись)", None), ("Статус (в строю / ранен)", "status"), ("Unknown (column)", None),
+])
+def test_hints_in_brackets_and_required_marks(header, field):
+    assert field_for(header) == field
