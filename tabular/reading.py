@@ -64,9 +64,16 @@ class Table:
         return f"<Table {self.name!r} header_row={self.header_row} fields={self.fields!r}>"
 
     def rows(self) -> Iterator[Row]:
+        """The data rows. Blank rows are skipped, and so are the rows of a pre-numbered blank
+        form: only the id column (№, № п/п, S.No) filled in, when the table has other columns."""
         width = len(self.headers)
+        numbering = [i for i, f in enumerate(self.fields) if f == "id"]
+        if len(numbering) == width:
+            numbering = []  # a list of ids alone: the ids are the data
         for number, cells in self._source():
             if number < self._data_start or not any(cells):
+                continue
+            if numbering and not any(text for i, text in enumerate(cells) if i not in numbering):
                 continue
             cells = cells + [""] * (width - len(cells))
             raw = dict(zip(self.headers, cells))

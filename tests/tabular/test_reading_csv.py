@@ -251,3 +251,9 @@ def test_hinted_header_never_makes_two_columns_mean_one_field(tmp_path):
     assert table.fields == ["full_name", None, "date_of_birth"]
     table, _ = read_all(write(tmp_path, "ФИО;Телефон (домашний);Телефон (мобильный)\nКумар Рави;1;2\n"))
     assert table.fields == ["full_name", None, None]
+
+
+def test_pre_numbered_blank_form_csv(tmp_path):
+    text = "№;ФИО;Дата рождения\n1;Кумар Рави;1998\n2;;\n3; ;\n4;;\n"
+    _, rows = read_all(write(tmp_path, text))
+    assert [r.number for r in rows] == [2]

@@ -225,3 +225,20 @@ def test_sheet_damaged_below_the_header_area_fails_while_reading_rows(tmp_path):
     with open_table(path) as table:  # the header area is intact
         with pytest.raises(TableError, match='long.xlsx: sheet "Sheet1" is damaged'):
             list(table)
+
+
+def test_pre_numbered_blank_form_rows_are_not_data(tmp_path):
+    path = xlsx(tmp_path / "form.xlsx", [
+        ["№ п/п", "ФИО", "Дата рождения", "Статус"],
+        [1, "СИНГХ ХАРПРИТ", "02.01.1990", "в строю"],
+        *[[n, None, None, None] for n in range(2, 6)],
+        [6, None, None, "ранен"],             # something besides the number: a row to report on
+        [None, None, None, None, "x"],        # text beyond the header is someone's data too
+    ])
+    _, rows = read_all(path)
+    assert [r.number for r in rows] == [2, 7, 8]
+
+
+def test_a_list_of_ids_alone_keeps_its_rows(tmp_path):
+    _, rows = read_all(xlsx(tmp_path / "ids.xlsx", [["№"], [1], [2]]))
+    assert [r.values["id"] for r in rows] == ["1", "2"]
