@@ -20,8 +20,11 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise_formula(value):
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe; other values pass.
+
+    A lone "-" (the usual "nothing" in a register) is no formula and passes unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-":
         return "'" + value
     return value
 

@@ -5,14 +5,13 @@ problem a user can cause ends as a CommandError with a message for the user, nev
 """
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
 from matching import Record
-from tabular import TableError, open_table, parse_mapping, parse_partial_date
+from tabular import TableError, open_table, parse_mapping, parse_partial_date, write_csv
 from tabular.headers import IGNORE, loose
 
 FIELDS = ("id", "full_name", "given_name", "family_name", "patronymic", "date_of_birth",
@@ -93,21 +92,22 @@ def open_output(path: str):
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+# Said in the commands' help: the output goes through tabular's safe writer.
+FORMULA_NOTE = ("An id that a spreadsheet would run as a formula (one starting with =, +, - or @, such as "
+                "=HYPERLINK(...)) is written with an apostrophe in front ('=HYPERLINK(...)); other ids, "
+                "such as L00001, № 12 or a lone -, are written as they are.")
+
+
 def write_links(path: str, links) -> None:
     with open_output(path) as f:
-        w = csv.writer(f)
-        w.writerow(["left_id", "right_id", "match_probability", *EXPLAIN_FIELDS])
-        for l in links:
-            w.writerow([l.left_id, l.right_id, f"{l.match_probability:.4f}",
-                        *(l.explanation.get(k, "") for k in EXPLAIN_FIELDS)])
+        write_csv(f, ["left_id", "right_id", "match_probability", *EXPLAIN_FIELDS], (
+            [l.left_id, l.right_id, f"{l.match_probability:.4f}", *(l.explanation.get(k, "") for k in EXPLAIN_FIELDS)]
+            for l in links))
 
 
 def write_clusters(path: str, clusters: dict[str, str]) -> None:
     with open_output(path) as f:
-        w = csv.writer(f)
-        w.writerow(["id", "cluster_id"])
-        for rid, cid in clusters.items():
-            w.writerow([rid, cid])
+        write_csv(f, ["id", "cluster_id"], ([rid, cid] for rid, cid in clusters.items()))
 
 
 def progress_bar(total: int, desc: str):

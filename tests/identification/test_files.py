@@ -70,3 +70,45 @@ def test_no_warning_when_every_column_is_used(tmp_path):
     err = io.StringIO()
     call_command("dedupe", str(f), "-o", str(tmp_path / "c.csv"), stderr=err)
     assert "not used" not in err.getvalue()
+
+
+IDS = ['=HYPERLINK("http://x","click")', "@SUM(1+1)", "+1+2", "L00001", "№ 12", "-"]
+SAFE = ["'" + i for i in IDS[:3]] + IDS[3:]
+NAMES = ["Harpreet Singh", "Rahul Kumar", "Amit Sharma", "Vikas Rana", "Sunil Verma", "Raj Malhotra"]
+
+
+def id_file(path, ids, dobs):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "full_name", "date_of_birth"])
+        w.writerows(zip(ids, NAMES, dobs))
+    return path
+
+
+def test_dedupe_output_cannot_run_formulas_and_keeps_normal_ids(tmp_path):
+    f = id_file(tmp_path / "list.csv", IDS, ["1990", "1991", "1992", "1993", "1994", "1995"])
+    out = tmp_path / "clusters.csv"
+    call_command("dedupe", str(f), "-o", str(out))
+    rows = read_csv(out)
+    assert [r["id"] for r in rows] == SAFE
+    assert all(r["cluster_id"] == r["id"] for r in rows)   # each its own cluster, neutralised the same way
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "id,cluster_id"
+
+
+def test_link_output_cannot_run_formulas_and_keeps_normal_ids(tmp_path):
+    dobs = ["14.03.1998", "01.05.1990", "20.06.1985", "11.08.1990", "02.02.1992", "03.03.1993"]
+    left = id_file(tmp_path / "left.csv", IDS, dobs)
+    right = id_file(tmp_path / "right.csv", ["R" + str(n) for n in range(6)], dobs)
+    out = tmp_path / "links.csv"
+    call_command("link", str(left), str(right), "-o", str(out), "--threshold", "0")
+    rows = read_csv(out)
+    assert list(rows[0])[:3] == ["left_id", "right_id", "match_probability"]
+    pairs = {(r["left_id"], r["right_id"]) for r in rows}
+    assert {(safe, f"R{n}") for n, safe in enumerate(SAFE)} <= pairs
+    assert not any(r["left_id"].startswith(("=", "+", "@")) for r in rows)
+
+
+def test_help_says_how_ids_are_written():
+    from homeward.identification.management.commands import dedupe, link
+    for command in (dedupe.Command(), link.Command()):
+        assert "apostrophe" in command.help and "L00001" in command.help

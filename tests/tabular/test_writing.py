@@ -15,7 +15,8 @@ DANGEROUS = ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http
 
 @pytest.mark.parametrize("value, expected", [
     *[(v, "'" + v) for v in DANGEROUS],
-    ("Kumar", "Kumar"), ("", ""), (" =1", " =1"), ("a=b", "a=b"), ("'=1", "'=1"),
+    ("Kumar", "Kumar"), ("", ""), (" =1", " =1"), ("a=b", "a=b"), ("'=1", "'=1"), ("-", "-"), ("--", "'--"),
+    ("№ 12", "№ 12"),
     (5, 5), (-5, -5), (None, None), (dt.date(2024, 8, 9), dt.date(2024, 8, 9)),
 ])
 def test_neutralise_formula(value, expected):

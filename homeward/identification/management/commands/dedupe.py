@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from homeward.identification.files import progress_bar, read_records, write_clusters
+from homeward.identification.files import FORMULA_NOTE, progress_bar, read_records, write_clusters
 from homeward.identification.management.commands.link import probability
 from matching import dedupe
 
 
 class Command(BaseCommand):
-    help = "Find duplicate people in one list; writes id,cluster_id (singletons get their own cluster)."
+    help = ("Find duplicate people in one list; writes id,cluster_id (singletons get their own cluster). "
+            + FORMULA_NOTE)
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the list (CSV or XLSX)")
-        parser.add_argument("-o", "--output", required=True, help="CSV file to write id,cluster_id to")
+        parser.add_argument("-o", "--output", required=True,
+                            help="CSV file (UTF-8) to write id,cluster_id to; ids that look like formulas get "
+                                 "an apostrophe in front")
         parser.add_argument("--threshold", default="0.5", help="minimum match probability (default 0.5)")
         parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
                             help="map a column to a field, e.g. 'Name of person=full_name'")

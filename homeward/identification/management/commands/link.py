@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.identification.files import progress_bar, read_records, write_links
+from homeward.identification.files import FORMULA_NOTE, progress_bar, read_records, write_links
 from matching import link
 
 
@@ -29,13 +29,15 @@ def worker_count(text: str) -> int:
 
 class Command(BaseCommand):
     help = ("Link two person lists (CSV or XLSX; English or Russian headers) and write the proposed "
-            "links, best first, with a probability and a per-field explanation.")
+            "links, best first, with a probability and a per-field explanation. " + FORMULA_NOTE)
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("left", help="the first list, e.g. the cases reported by families")
         parser.add_argument("right", help="the second list, e.g. the host ministry's roster")
-        parser.add_argument("-o", "--output", required=True, help="CSV file to write the links to")
+        parser.add_argument("-o", "--output", required=True,
+                            help="CSV file (UTF-8) to write left_id,right_id,match_probability and the "
+                                 "explanation columns to; ids that look like formulas get an apostrophe in front")
         parser.add_argument("--threshold", default="0.5", help="minimum match probability (default 0.5)")
         parser.add_argument("--map-left", action="append", default=[], metavar="HEADER=FIELD",
                             help="map a column of LEFT to a field, e.g. 'Name of person=full_name'")
