@@ -358,15 +358,33 @@ def _text_lines(stream: BinaryIO, start: int, encoding: str) -> Iterator[str]:
             wrapper.detach()  # closing the wrapper would close the caller's file
         return
     # Decode line by line rather than through TextIOWrapper, whose read-ahead would
-    # report a bad byte several rows before the row that holds it. Splitting bytes
-    # on b"\n" is safe: that byte never occurs inside a UTF-8 or cp1251 character.
+    # report a bad byte several rows before the row that holds it.
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     first = True
-    while raw := stream.readline():
+    for raw in _byte_lines(stream):
         if first and encoding == "utf-8-sig":
             raw = raw.removeprefix(codecs.BOM_UTF8)
         first = False
         yield raw.decode(codec)
+
+
+def _byte_lines(stream: BinaryIO, chunk_size: int = 1 << 16) -> Iterator[bytes]:
+    """Lines ending in \r\n, \n or a lone \r (old Mac files), endings kept, as csv wants them.
+
+    Splitting bytes is safe: neither \r nor \n occurs inside a UTF-8 or cp1251
+    character. bytes.splitlines splits on exactly these three endings.
+    """
+    pending = b""
+    while chunk := stream.read(chunk_size):
+        lines = (pending + chunk).splitlines(keepends=True)
+        pending = lines.pop()
+        # The last piece may be cut off, or be a \r whose \n is in the next chunk.
+        if pending.endswith(b"\n"):
+            lines.append(pending)
+            pending = b""
+        yield from lines
+    if pending:
+        yield pending
 
 
 def _sniff_delimiter(sample: str, mapping: dict[str, str] | None) -> str:
@@ -378,7 +396,7 @@ def _sniff_delimiter(sample: str, mapping: dict[str, str] | None) -> str:
     def score(delimiter: str) -> tuple[int, int]:
         records = []
         try:
-            for record in itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter),
+            for record in itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
                                            HEADER_SEARCH_ROWS + MAX_HEADER_ROWS):
                 records.append(record)
         except csv.Error:
@@ -398,7 +416,7 @@ def _open_csv(stream, start, head, name, closers, mapping) -> Table:
     else:
         sample = codecs.getincrementaldecoder(encoding)(errors="ignore").decode(head, final=complete)
     if not complete:
-        sample = sample[: sample.rfind("\n") + 1] or sample
+        sample = sample[: max(sample.rfind("\n"), sample.rfind("\r")) + 1] or sample
     if not sample.strip():
         raise TableError(f"{name} is empty")
     delimiter = _sniff_delimiter(sample, mapping)

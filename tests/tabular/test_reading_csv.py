@@ -257,3 +257,27 @@ def test_pre_numbered_blank_form_csv(tmp_path):
     text = "№;ФИО;Дата рождения\n1;Кумар Рави;1998\n2;;\n3; ;\n4;;\n"
     _, rows = read_all(write(tmp_path, text))
     assert [r.number for r in rows] == [2]
+
+
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"])
+def test_line_endings_including_old_mac_cr_only(tmp_path, ending):
+    text = ending.join(["№;ФИО;Дата рождения;Примечание", '1;Кумар Радж;01.03.1998;"две' + ending + 'строки"',
+                        "2;Сингх Амит;1990;", ""])
+    table, rows = read_all(write(tmp_path, text.encode("cp1251")))
+    assert (table.encoding, table.delimiter) == ("cp1251", ";")
+    assert table.fields == ["id", "full_name", "date_of_birth", "note"]
+    assert [(r.number, r.values["full_name"], r.values["note"]) for r in rows] == [
+        (2, "Кумар Радж", "две" + ending + "строки"), (3, "Сингх Амит", "")]
+
+
+def test_cr_only_file_larger_than_the_sniffed_head(tmp_path):
+    lines = ["ФИО;Дата рождения;Номер паспорта"] + [f"Name {i};1990;Z{i}" for i in range(5000)]
+    table, rows = read_all(write(tmp_path, "\r".join(lines).encode("utf-8")))
+    assert table.delimiter == ";" and len(rows) == 5000 and rows[-1].values["passport_number"] == "Z4999"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 64])
+def test_byte_lines_across_chunk_boundaries(chunk_size):
+    from tabular.reading import _byte_lines
+    data = b"a\r\nb\rc\n\r\rd\r\n\r\ne"
+    assert list(_byte_lines(io.BytesIO(data), chunk_size)) == data.splitlines(keepends=True)
