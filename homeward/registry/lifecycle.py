@@ -164,13 +164,19 @@ def effective_events(events: Iterable[EventFact], known_at: datetime) -> list[Ev
     corrections = [e for e in standing if e.is_correction]
 
     def overridden(e: EventFact) -> bool:
-        return any(
+        # A merge says where the man is counted, not what happened to him: only an unmerge undoes it.
+        return e.kind is not Event.MERGED and any(
             c is not e and (c.recorded_at, c.id) > (e.recorded_at, e.id) and e.occurred_from >= c.occurred_from
             for c in corrections
         )
 
     kept = [e for e in standing if not overridden(e)]
     return sorted(kept, key=lambda e: (e.occurred_from, e.recorded_at, e.id))
+
+
+def is_merged(events: Iterable[EventFact], known_at: datetime) -> bool:
+    """Whether a merge stands on the case as known at `known_at`."""
+    return any(e.kind is Event.MERGED for e in effective_events(events, known_at))
 
 
 def status_on(events: Sequence[EventFact], on: date, known_at: datetime) -> Event | None:
@@ -184,22 +190,66 @@ def status_on(events: Sequence[EventFact], on: date, known_at: datetime) -> Even
 
 
 def refusal(facts: Sequence[EventFact], kind: Event, occurred_from: date, recorded_at: datetime) -> str | None:
-    """Why the lifecycle refuses `kind` as the case's next event, or None when it may be appended."""
-    standing = effective_events(facts, recorded_at)
-    latest = standing[-1] if standing else None
-    if latest is None and facts:
+    """Why the lifecycle refuses `kind` on `occurred_from` as a new event of the case, or None.
+
+    The event takes its place in the log by the day it happened, so a fact learnt late (identified in
+    April, recorded after the death in June) fits between its neighbours: the status before it must
+    allow it and it must allow the status after it. That holds both for the log as known when the event
+    is recorded and as known now: an event recorded "as of" a past moment must not make today's
+    sequence impossible either (killed, then missing).
+    """
+    known_then = effective_events(facts, recorded_at)
+    if not known_then and facts:
         first = min(f.recorded_at for f in facts)
         return f"the case was only recorded on {first:%Y-%m-%d %H:%M}, after this event's recording time {recorded_at:%Y-%m-%d %H:%M}"
-    try:
-        check_transition(latest.kind if latest else None, kind)
-    except LifecycleError as exc:
-        return str(exc)
-    if latest and occurred_from < latest.occurred_from:
-        return (
-            f"{kind.value} on {occurred_from} is earlier than the case's latest event "
-            f"({latest.kind.value} on {latest.occurred_from}); record it as a correction"
-        )
+    latest_record = max((f.recorded_at for f in facts), default=recorded_at)
+    for standing in (known_then, effective_events(facts, max(latest_record, recorded_at))):
+        reason = _misfit(standing, kind, occurred_from, recorded_at)
+        if reason:
+            return reason
     return None
+
+
+def _misfit(standing: Sequence[EventFact], kind: Event, occurred_from: date, recorded_at: datetime) -> str | None:
+    place = (occurred_from, recorded_at)
+    before = [e for e in standing if (e.occurred_from, e.recorded_at) <= place]
+    after = [e for e in standing if (e.occurred_from, e.recorded_at) > place]
+    previous = before[-1] if before else None
+    if not after:
+        try:
+            check_transition(previous.kind if previous else None, kind)
+        except LifecycleError as exc:
+            return str(exc)
+        return None
+    if kind in STATUS_EVENTS and kind not in TRANSITIONS[previous.kind if previous else None]:
+        then = f"was {previous.kind.value} (since {previous.occurred_from})" if previous else "was not known yet"
+        return (f"on {occurred_from} the case {then}, which cannot become {kind.value}. "
+                "If the record so far is wrong, record a correction instead.")
+    following = after[0]
+    if kind in STATUS_EVENTS and following.kind not in TRANSITIONS[kind]:
+        return (f"{kind.value} on {occurred_from} would come before {following.kind.value} on "
+                f"{following.occurred_from}, and a case that is {kind.value} cannot become {following.kind.value}. "
+                "If the record so far is wrong, record a correction instead.")
+    return None
+
+
+def placement(facts: Sequence[EventFact], kind: Event, first_day: date, last_day: date, recorded_at: datetime,
+              *, checked: bool = True) -> date:
+    """The day a new event counts from, when the source gives only its month or year.
+
+    The first day of the period would put "killed in August" before "reported on 9 August" and
+    make the fold read him alive again. So the event goes to the latest day in its period that the
+    record already holds and where the lifecycle allows it (`checked`; any such day otherwise),
+    falling back to the first day (where `refusal` then explains what is wrong).
+    """
+    if first_day == last_day:
+        return first_day
+    standing = effective_events(facts, max([recorded_at, *(f.recorded_at for f in facts)]))
+    days = [first_day] + sorted({e.occurred_from for e in standing if first_day < e.occurred_from <= last_day})
+    for day in reversed(days):
+        if not checked or refusal(facts, kind, day, recorded_at) is None:
+            return day
+    return first_day
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,10 @@ def unmerge_cases(absorbed: Case, by, note: str, *, recorded_at: datetime | None
     merge = standing_merge(absorbed)
     if merge is None:
         raise RegistryError(f"{absorbed.reference} is not merged into another case")
+    if recorded_at < merge.recorded_at:
+        # as known before the merge there was nothing to undo; an earlier time would rewrite past figures
+        raise RegistryError(f"the merge was recorded on {merge.recorded_at:%Y-%m-%d %H:%M}; "
+                            f"an unmerge cannot be recorded before it ({recorded_at:%Y-%m-%d %H:%M})")
     event = CaseEvent.objects.create(
         case=absorbed, kind=Event.UNMERGED.value, occurred_on=recorded_at.date().isoformat(),
         occurred_from=recorded_at.date(), recorded_at=recorded_at, recorded_by=by, note=note, corrects=merge,

@@ -59,6 +59,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
 
 
 def next_events(case: Case) -> list[Event]:
+    """What may be recorded next on the case page (merges have their own page)."""
     status = Event(case.status) if case.status else None
-    return allowed_events(status)
+    return [e for e in allowed_events(status) if e is not Event.MERGED]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from homeward.audit import services as audit
 from tabular import PartialDate
 
 from . import identifiers, names, spans
-from .lifecycle import STATUS_EVENTS, Event, EventFact, refusal, status_on
+from .lifecycle import STATUS_EVENTS, Event, EventFact, is_merged, placement, refusal, status_on
 from .models import Case, CaseEvent, ImportBatch, Person, PersonIdentifier, PersonName, Report
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -103,14 +103,13 @@ def _iso(value: PartialDate | None) -> str:
 
 
 def next_reference(origin_country: str, year: int) -> str:
+    """The next free number after the highest one of this origin and year. Registers bring their own
+    references too ("IN-2024-L17", "IN-2024-7"): those are not numbers of ours and, compared as text,
+    would hide the highest one."""
     prefix = f"{origin_country}-{year}-"
-    last = (
-        Case.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    tails = Case.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    number = max((int(t) for t in (r[len(prefix):] for r in tails.iterator()) if t.isascii() and t.isdigit()),
+                 default=0) + 1
     return f"{prefix}{number:05d}"
 
 
@@ -222,7 +221,11 @@ def create_case(
 
 def _create_with_reference(case_fields: dict, reference: str, origin: str, year: int) -> Case:
     if reference:
-        return Case.objects.create(reference=reference, **case_fields)
+        try:
+            with transaction.atomic():
+                return Case.objects.create(reference=reference, **case_fields)
+        except IntegrityError:   # opened by someone else since the check in create_case
+            raise RegistryError(f"reference {reference} is already in use") from None
     # Two officers may open cases at the same moment; the unique reference decides, and the loser retries.
     for _attempt in range(5):
         try:
@@ -309,25 +312,41 @@ class NewEvent:
 
 def check_new_events(items: list[NewEvent]) -> list[tuple[int, str]]:
     """Every (position, reason) at which `items`, appended in order, would be refused."""
+    return _placed(items)[0]
+
+
+def _placed(items: list[NewEvent]) -> tuple[list[tuple[int, str]], list[date]]:
+    """The refusals of `items` appended in order, and the day each one counts from (lifecycle.placement)."""
     facts = _facts_by_case({item.case.pk for item in items})
     next_id = (CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    problems = []
+    problems, days = [], []
     for position, item in enumerate(items):
         kind = Event(item.kind)
         recorded_at = item.recorded_at or _now()
-        reason = _problem_with(item, kind, recorded_at, facts[item.case.pk])
+        case_facts = facts[item.case.pk]
+        occurred_from = placement(case_facts, kind, item.occurred_on.first_day, _last_day(item.occurred_on),
+                                  recorded_at, checked=not (item.is_correction or item.asserted_by_partner))
+        days.append(occurred_from)
+        reason = _problem_with(item, kind, recorded_at, occurred_from, case_facts)
         if reason:
             problems.append((position, reason))
             continue
-        facts[item.case.pk].append(
-            EventFact(next_id, kind, item.occurred_on.first_day, recorded_at, item.is_correction,
-                      item.corrects.pk if item.corrects else None)
-        )
+        case_facts.append(EventFact(next_id, kind, occurred_from, recorded_at, item.is_correction,
+                                    item.corrects.pk if item.corrects else None))
         next_id += 1
-    return problems
+    return problems, days
 
 
-def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, facts: list[EventFact]) -> str | None:
+def _last_day(value: PartialDate) -> date:
+    if value.precision == "day":
+        return value.first_day
+    if value.precision == "month":
+        return (value.first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return date(value.year, 12, 31)
+
+
+def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, occurred_from: date,
+                  facts: list[EventFact]) -> str | None:
     if item.recorded_at is not None:
         try:
             _checked_recorded_at(item.recorded_at)
@@ -337,6 +356,12 @@ def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, facts: lis
         return f"{kind.value} on {item.occurred_on.iso} cannot be recorded before it happened ({recorded_at.date()})"
     if kind in (Event.RETRACTION, Event.UNMERGED, Event.MERGED):
         return f"{kind.value} events are recorded through their own service"
+    if kind in STATUS_EVENTS and is_merged(facts, max([recorded_at, *(f.recorded_at for f in facts)])):
+        # Whatever is learnt about the man now belongs on the case he is counted in; an event here,
+        # even a correction, would count him twice.
+        into = _merged_into(item.case)
+        return (f"{item.case.reference} is merged into {into}: record this on {into}, "
+                f"or unmerge {item.case.reference} first")
     if item.asserted_by_partner:
         return None if kind in STATUS_EVENTS or kind is Event.REQUEST_SENT else f"{kind.value} cannot be asserted"
     if item.is_correction:
@@ -345,7 +370,16 @@ def _problem_with(item: NewEvent, kind: Event, recorded_at: datetime, facts: lis
         if item.corrects is not None and item.corrects.case_id != item.case.pk:
             return "a correction can only correct an event of the same case"
         return None
-    return refusal(facts, kind, item.occurred_on.first_day, recorded_at)
+    reason = refusal(facts, kind, occurred_from, recorded_at)
+    if reason and item.occurred_on.precision != "day":
+        return f"{reason} (the source gives only {item.occurred_on.iso}, and no day in it fits)"
+    return reason
+
+
+def _merged_into(case: Case) -> str:
+    merge = case.events.filter(kind=Event.MERGED).order_by("-recorded_at", "-id").first()
+    into = (merge.details or {}).get("into", "") if merge else ""
+    return into or "another case"
 
 
 @transaction.atomic
@@ -358,7 +392,7 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
     cases = {item.case.pk for item in items}
     for chunk in _chunks(cases):
         list(Case.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
-    problems = check_new_events(items)
+    problems, days = _placed(items)
     if problems:
         position, reason = problems[0]
         raise RegistryError(reason if len(items) == 1 else f"event {position + 1}: {reason}")
@@ -367,7 +401,7 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
             case=item.case,
             kind=Event(item.kind).value,
             occurred_on=item.occurred_on.iso,
-            occurred_from=item.occurred_on.first_day,
+            occurred_from=occurred_from,
             recorded_at=item.recorded_at,
             recorded_by=item.recorded_by,
             report=item.report,
@@ -378,7 +412,7 @@ def append_events(items: list[NewEvent]) -> list[CaseEvent]:
             details=item.details | ({"asserted_by_partner": item.asserted_by_partner} if item.asserted_by_partner else {}),
             import_batch=item.import_batch,
         )
-        for item in items
+        for item, occurred_from in zip(items, days)
     ]
     # A large import appends a hundred thousand: plain INSERTs, without the ORM's work per value.
     created = inserts.insert_instances(rows)
@@ -447,7 +481,12 @@ def retract_event(*, event: CaseEvent, note: str, recorded_at: datetime | None =
     if CaseEvent.objects.filter(corrects=event, kind=Event.RETRACTION).exists():
         raise RegistryError("that event is already retracted")
     recorded_at = _checked_recorded_at(recorded_at)
+    if recorded_at < event.recorded_at:
+        raise RegistryError(f"the event was recorded on {event.recorded_at:%Y-%m-%d %H:%M}; a retraction "
+                            f"cannot be recorded before it ({recorded_at:%Y-%m-%d %H:%M})")
     Case.objects.select_for_update().filter(pk=event.case_id).exists()
+    if CaseEvent.objects.filter(corrects=event, kind=Event.RETRACTION).exists():
+        raise RegistryError("that event is already retracted")   # again, now that the case is locked
     retraction = CaseEvent.objects.create(
         case_id=event.case_id, kind=Event.RETRACTION.value, occurred_on=recorded_at.date().isoformat(),
         occurred_from=recorded_at.date(), recorded_at=recorded_at, recorded_by=recorded_by, note=note, corrects=event,

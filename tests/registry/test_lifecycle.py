@@ -86,7 +86,8 @@ def test_a_case_is_unknown_before_its_first_event_and_before_it_was_recorded():
 
 def test_refusal_names_backdated_events():
     events = [fact(1, "reported", 0, 0), fact(2, "identified", 10, 11)]
-    assert "earlier than the case's latest event" in refusal(events, Event.KILLED, date(2024, 1, 5), T0 + timedelta(days=30))
+    assert "killed on 2024-01-05 would come before identified" in refusal(events, Event.KILLED, date(2024, 1, 5), T0 + timedelta(days=30))
+    assert refusal(events, Event.MISSING, date(2024, 1, 5), T0 + timedelta(days=30)) is None   # fits between them
     assert refusal(events, Event.KILLED, date(2024, 1, 15), T0 + timedelta(days=30)) is None
 
 
