@@ -19,12 +19,20 @@ from tabular import CellError, PartialDate, Table, TableError, open_table, parse
 from homeward.audit import services as audit
 
 from . import services
+from .agents import AgentInput, link_agent
 from .figures import end_of_day
 from .lifecycle import FILE_EVENTS, Event
 from .models import Case, CaseEvent, ImportBatch, Report
 
 CASES = "cases"
 EVENTS = "events"
+# Every field a register of cases may carry (tabular's names); "id" is the register's own row numbering.
+CASE_FIELDS = frozenset({
+    "id", "reference", "full_name", "given_name", "family_name", "patronymic", "date_of_birth", "sex", "home_state",
+    "home_district", "home_village", "passport_number", "national_id", "phone", "origin", "host", "reported_on",
+    "recorded_at", "military_unit", "location", "promised", "agent_name", "agent_phone", "agency", "agent_city",
+    "note",
+})
 YES = {"yes", "y", "true", "1", "да", "हाँ", "correction"}
 NO = {"", "no", "n", "false", "0", "нет", "नहीं"}
 
@@ -38,6 +46,7 @@ class ImportResult:
     skipped: int = 0
     errors: list[CellError] = field(default_factory=list)
     already_imported: ImportBatch | None = None
+    ignored_columns: list[str] = field(default_factory=list)   # headers no field was recognised in
 
     @property
     def ok(self) -> bool:
@@ -50,8 +59,9 @@ class ImportResult:
                     f"(batch {batch.pk}); nothing new was created")
         if self.errors:
             return f"{len(self.errors)} error(s) in {self.file_name}; nothing was imported"
+        ignored = f"; columns not imported: {', '.join(self.ignored_columns)}" if self.ignored_columns else ""
         return (f"imported {self.file_name}: {self.rows} rows, {self.created} {self.kind} created, "
-                f"{self.skipped} already present")
+                f"{self.skipped} already present{ignored}")
 
 
 def _sha256(path: Path) -> str:
@@ -102,9 +112,13 @@ class RowReader:
             return None
         try:
             if len(raw) <= 10 and parse_partial_date(raw) is not None and parse_partial_date(raw).precision == "day":
-                # A bare date means "as known that day": the end of it, not its first instant.
-                return end_of_day(parse_partial_date(raw).first_day)
-            value = parse_timestamp(raw)
+                # A bare date means "as known that day": the end of it, not its first instant (today: now).
+                value = end_of_day(parse_partial_date(raw).first_day)
+                now = django_timezone.now()
+                if value.date() == now.date():
+                    value = now
+            else:
+                value = parse_timestamp(raw)
         except ValueError as exc:
             self.fail(field_name, str(exc))
             return None
@@ -112,6 +126,13 @@ class RowReader:
             self.fail(field_name, f"{raw} is in the future")
             return None
         return value
+
+    def not_after(self, field_name: str, value: PartialDate | None, moment: datetime | None) -> None:
+        """A date the row says something happened on, which cannot be later than when it was recorded."""
+        moment = moment or django_timezone.now()
+        if value and value.first_day > moment.date():
+            self.fail(field_name, f"{value.iso} is after {moment:%Y-%m-%d}, when the row says it was recorded"
+                      if moment.date() < django_timezone.now().date() else f"{value.iso} is in the future")
 
     def country(self, field_name: str, default: str | None) -> str:
         value = self.text(field_name).upper() or (default or "")
@@ -142,8 +163,15 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
     if missing:
         raise TableError(f"{path.name} has no column for {', '.join(missing)}; columns found: "
                          f"{', '.join(table.headers)}")
+    unused = [h for h, f in zip(table.headers, table.fields) if f and f not in CASE_FIELDS]
+    if unused:
+        # Recognised, so the officer expects it to be read; a status above all cannot be set this way
+        raise TableError(
+            f"{path.name}: this import does not read the column(s) {', '.join(unused)} (statuses and other "
+            "events come in through `homeward import events`); leave them out with --map \"Header=-\"")
+    result.ignored_columns = [h for h, f in zip(table.headers, table.fields) if not f and h.strip()]
 
-    planned: list[tuple[int, str, dict]] = []
+    planned: list[tuple[int, str, dict, AgentInput, str]] = []
     seen_references: dict[str, int] = {}
     with table:
         for row in table:
@@ -166,41 +194,54 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
                 date_of_birth=read.partial_date("date_of_birth"),
                 home_state=read.text("home_state", max_length=100),
                 home_district=read.text("home_district", max_length=100),
+                home_village=read.text("home_village", max_length=100),
                 passport_number=read.text("passport_number", max_length=64),
+                national_id=read.text("national_id", max_length=64),
                 phone=read.text("phone", max_length=64),
             )
             origin_country = read.country("origin", origin)
             host_country = read.country("host", host)
             reported_on = read.partial_date("reported_on", required=True)
             recorded_at = read.timestamp("recorded_at")
-            if reported_on and recorded_at and reported_on.first_day > recorded_at.date():
-                read.fail("reported_on", f"{reported_on.iso} is after the row's recorded_at {recorded_at:%Y-%m-%d}")
+            read.not_after("reported_on", reported_on, recorded_at)
+            recruitment = services.RecruitmentInput(
+                military_unit=read.text("military_unit", max_length=100),
+                last_known_location=read.text("location", max_length=200),
+                promised_job=read.text("promised", max_length=300),
+            )
+            agent = AgentInput(name=read.text("agent_name", max_length=200), phone=read.text("agent_phone", max_length=64),
+                               agency=read.text("agency", max_length=200), city=read.text("agent_city", max_length=100),
+                               promised=recruitment.promised_job)
+            note = read.text("note", max_length=5000)
             planned.append((row.number, reference, dict(
                 person=person, origin_country=origin_country, host_country=host_country, reported_on=reported_on,
-                recorded_at=recorded_at, reference=reference,
-            )))
+                recorded_at=recorded_at, reference=reference, recruitment=recruitment,
+            ), agent, note))
     if result.rows == 0:
         raise TableError(f"{path.name} has a header but no rows")
     if result.errors:
         return result
 
-    existing = set(Case.objects.filter(reference__in=[r for _, r, _ in planned if r]).values_list("reference", flat=True))
+    existing = set(Case.objects.filter(reference__in=[p[1] for p in planned if p[1]]).values_list("reference", flat=True))
     with transaction.atomic():
         batch = ImportBatch.objects.create(kind=CASES, file_name=path.name, file_sha256=digest, rows=result.rows,
                                            imported_at=django_timezone.now(), imported_by=recorded_by)
-        for number, reference, fields in planned:
+        for number, reference, fields, agent, note in planned:
             if reference and reference in existing:
                 result.skipped += 1
                 continue
             report = services.ReportInput(
                 source_type=Report.SourceType.REGISTER, received_on=fields["reported_on"].first_day,
-                channel=Report.Channel.SPREADSHEET, original_text=f"row {number} of {path.name}",
+                channel=Report.Channel.SPREADSHEET,
+                original_text=f"row {number} of {path.name}" + (f": {note}" if note else ""),
             )
             try:
-                services.create_case(**fields, recorded_by=recorded_by, import_batch=batch, report=report)
+                case = services.create_case(**fields, recorded_by=recorded_by, import_batch=batch, report=report)
             except services.RegistryError as exc:
+                # every other field was checked row by row above; what is left is the reference
                 result.errors.append(CellError(number, _header(table, "reference"), "reference", str(exc)))
                 continue
+            link_agent(case, agent, report=case.reports.first(), by=recorded_by)
             result.created += 1
         if result.errors:
             transaction.set_rollback(True)
@@ -245,9 +286,11 @@ def import_events(path: Path | str, *, mapping: dict[str, str] | None = None, re
             correction = read.text("correction").casefold()
             if correction not in YES | NO:
                 read.fail("correction", f"{correction!r} is neither yes nor no")
+            occurred_on, recorded_at = read.partial_date("occurred_on", required=True), read.timestamp("recorded_at")
+            read.not_after("occurred_on", occurred_on, recorded_at)
             rows.append((row.number, reference, dict(
-                kind=kind_text, occurred_on=read.partial_date("occurred_on", required=True),
-                recorded_at=read.timestamp("recorded_at"), source=read.text("source", max_length=200),
+                kind=kind_text, occurred_on=occurred_on,
+                recorded_at=recorded_at, source=read.text("source", max_length=200),
                 note=read.text("note", max_length=5000), is_correction=correction in YES,
             )))
     if result.rows == 0:
@@ -265,13 +308,14 @@ def import_events(path: Path | str, *, mapping: dict[str, str] | None = None, re
     items, numbers = [], []
     for number, reference, fields in rows:
         case = cases[reference]
+        if fields["is_correction"] and not fields["note"]:
+            # not the file name: the same register saved again under another name is still the same news
+            fields["note"] = "correction imported from a register"
         key = (case.pk, fields["kind"], fields["occurred_on"].iso, fields["source"], fields["note"], fields["is_correction"])
         if key in present:
             result.skipped += 1
             continue
         present.add(key)
-        if fields["is_correction"] and not fields["note"]:
-            fields["note"] = f"correction imported from {path.name}"
         items.append(services.NewEvent(case=case, recorded_by=recorded_by, **fields | {"kind": Event(fields["kind"])}))
         numbers.append(number)
     for position, reason in services.check_new_events(items):

@@ -165,3 +165,62 @@ def test_import_command_header_map_and_unreadable_files(db, tmp_path):
         call_command("import", "cases", str(junk))
     with pytest.raises(CommandError):
         call_command("import", "cases", str(tmp_path / "absent.csv"))
+
+
+def test_a_register_keeps_what_it_says_about_recruitment_identity_and_notes(db, tmp_path):
+    text = ("Name,Aadhaar,Village,Military unit,Location,Recruiting agent,Agent phone,Promised job,Remarks,origin,host,"
+            "reported_on,Father's occupation\n"
+            "Ravi Kumar,2345 6789 0123,Rampur,в/ч 12345,Donetsk,Rakesh Gupta,+91 99999 11111,security guard,"
+            "brother called,IN,RU,2024-03-01,farmer\n")
+    result = importing.import_cases(write(tmp_path, "register.csv", text))
+    assert result.ok, result.errors
+    case = Case.objects.get()
+    assert (case.military_unit, case.last_known_location, case.promised_job) == ("в/ч 12345", "Donetsk", "security guard")
+    assert case.person.home_village == "Rampur"
+    assert case.person.identifiers.filter(kind="national_id").exists()
+    assert case.caseagent_set.get().agent.name == "Rakesh Gupta"
+    assert "brother called" in case.reports.get().original_text
+    assert "columns not imported: Father's occupation" in result.summary()
+
+
+def test_a_status_column_in_a_register_of_cases_is_refused_not_dropped(db, tmp_path):
+    text = "Name,Status,origin,host,reported_on\nRavi Kumar,killed,IN,RU,2024-03-01\n"
+    with pytest.raises(importing.TableError, match=r"does not read the column\(s\) Status.*import events"):
+        importing.import_cases(write(tmp_path, "register.csv", text))
+    assert not Case.objects.exists()
+    mapped = importing.import_cases(write(tmp_path, "register.csv", text), mapping={"Status": "-"})
+    assert mapped.ok and Case.objects.count() == 1
+
+
+def test_dates_after_the_recording_name_their_own_column(db, tmp_path):
+    cases = "Name,origin,host,reported_on\nRavi Kumar,IN,RU,2099-05-01\n"
+    result = importing.import_cases(write(tmp_path, "register.csv", cases))
+    assert [(e.column, e.reason) for e in result.errors] == [("reported_on", "2099-05-01 is in the future")]
+    importing.import_cases(write(tmp_path, "ok.csv", "reference,Name,origin,host,reported_on\nIN-2024-00001,Ravi Kumar,IN,RU,2024-03-01\n"))
+    events = "case_ref,event,occurred_on,recorded_at\nIN-2024-00001,identified,2024-05-01,2024-04-01\n"
+    result = importing.import_events(write(tmp_path, "events.csv", events))
+    assert [e.column for e in result.errors] == ["occurred_on"]
+    assert "after 2024-04-01" in result.errors[0].reason
+
+
+def test_an_event_recorded_as_known_today_is_not_in_the_future(db, tmp_path):
+    from django.utils import timezone
+    today = timezone.now().date().isoformat()
+    importing.import_cases(write(tmp_path, "ok.csv", "reference,Name,origin,host,reported_on\nIN-2024-00001,Ravi Kumar,IN,RU,2024-03-01\n"))
+    result = importing.import_events(write(tmp_path, "events.csv",
+                                           f"case_ref,event,occurred_on,recorded_at\nIN-2024-00001,identified,2024-05-01,{today}\n"))
+    assert result.ok, result.errors
+
+
+def test_the_same_correction_saved_in_another_file_is_not_imported_twice(db, tmp_path):
+    importing.import_cases(write(tmp_path, "ok.csv", "reference,Name,origin,host,reported_on\nIN-2024-00001,Ravi Kumar,IN,RU,2024-03-01\n"))
+    first = importing.import_events(write(tmp_path, "c.csv", "case_ref,event,occurred_on,correction\nIN-2024-00001,killed,2024-05,yes\n"))
+    again = importing.import_events(write(tmp_path, "d.csv", "case_ref;event;occurred_on;correction\nIN-2024-00001;killed;2024-05;yes\n"))
+    assert (first.created, again.created, again.skipped) == (1, 0, 1)
+
+
+def test_a_register_reference_that_is_not_a_number_of_ours_does_not_block_numbering(db, tmp_path):
+    from homeward.registry.services import next_reference
+    text = "reference,Name,origin,host,reported_on\nIN-2023-00002,A Kumar,IN,RU,2023-03-01\nIN-2023-L17,B Kumar,IN,RU,2023-03-01\nIN-2023-7,C Kumar,IN,RU,2023-03-01\n"
+    assert importing.import_cases(write(tmp_path, "r.csv", text)).ok
+    assert next_reference("IN", 2023) == "IN-2023-00008"
