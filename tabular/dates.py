@@ -32,6 +32,7 @@ _FORMS = [
     (re.compile(r"(?P<y>\d{4})"), "year"),
 ]
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}")
+_TWO_DIGIT_YEAR_PARTS = re.compile(r"(?P<d>\d{1,2})([./-])(?P<m>\d{1,2})\2(?P<y>\d{2})")
 _SERIAL = re.compile(r"\d{5,}(?:\.\d+)?")
 
 
@@ -130,8 +131,25 @@ def parse_partial_date(value: object) -> PartialDate | None:
     """Read a date cell. None for an empty cell; ValueError with a reason for anything unusable.
 
     Slashes and dots are day first (dd.mm.yyyy, dd/mm/yyyy): that is how both
-    India and Russia write dates, so 08/09/2024 is 8 September.
+    India and Russia write dates, so 08/09/2024 is 8 September. A two-digit year
+    is refused: for an event it could be either century. Dates of birth go
+    through parse_date_of_birth, which can settle it.
     """
+    return _parse_date(value, None)
+
+
+def parse_date_of_birth(value: object, *, today: dt.date | None = None) -> PartialDate | None:
+    """Read a date-of-birth cell: as parse_partial_date, and a full date with a two-digit year too.
+
+    A birth date cannot be in the future, so 01.03.98 is the latest 01.03.?98 that is
+    not after today: 1998-03-01, and 01.03.05 is 2005-03-01. The pivot moves with the
+    calendar (`today`, for tests). Only day.month.yy is read: "03.98" is still refused.
+    """
+    return _parse_date(value, today or dt.date.today())
+
+
+def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | None:
+    """parse_partial_date; with birth_today set, two-digit years are read as a date of birth."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -160,9 +178,25 @@ def parse_partial_date(value: object) -> PartialDate | None:
             if problem:
                 raise ValueError(f"{text} is not a real date: {problem}")
             return PartialDate(year, month, day)
+    if birth_today is not None and (m := _TWO_DIGIT_YEAR_PARTS.fullmatch(text)):
+        return _birth_date_of_short_year(text, int(m["d"]), int(m["m"]), int(m["y"]), birth_today)
     if _TWO_DIGIT_YEAR.fullmatch(text):
         raise ValueError(f"{text} has a two-digit year; write the year in full, e.g. 09.08.2024")
     raise ValueError(f'"{text}" is not a date ({_EXPECTED})')
+
+
+def _birth_date_of_short_year(text: str, day: int, month: int, yy: int, today: dt.date) -> PartialDate:
+    # The later century first (the latest possible birth), unless its year has not come yet.
+    years = [y for y in (2000 + yy, 1900 + yy) if y <= today.year]
+    for year in years:
+        if _problem(year, month, day) is None and dt.date(year, month, day) <= today:
+            return PartialDate(year, month, day)
+    # Only an impossible day or month gets here (1900 + yy is always in the past); say
+    # why in the terms of the century the year was read in. 29.02.00 is real in 2000 only.
+    problem = _problem(years[0], month, day)
+    if problem is None:  # only with a `today` before 29.02.2000
+        raise ValueError(f"{text} is not a date of birth: it would be in the future")
+    raise ValueError(f"{text} is not a real date: {problem}")
 
 
 _TIMESTAMP = re.compile(

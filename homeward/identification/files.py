@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from matching import Record
-from tabular import TableError, open_table, parse_mapping, parse_partial_date, write_csv
+from tabular import TableError, open_table, parse_date_of_birth, parse_mapping, write_csv
 from tabular.headers import IGNORE, loose
 
 FIELDS = ("id", "full_name", "given_name", "family_name", "patronymic", "date_of_birth",
@@ -55,7 +55,7 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
                 dob = (values.get("date_of_birth") or "").strip()
                 if dob:
                     try:
-                        values["date_of_birth"] = parse_partial_date(dob).iso
+                        values["date_of_birth"] = parse_date_of_birth(dob).iso
                     except ValueError:
                         values["date_of_birth"] = ""
                         bad_dates += 1

@@ -44,7 +44,10 @@ class PaymentForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), choices=ObligationState.choices)
+    # Paid and paid in part are not recorded: they are read from the payments.
+    state = forms.ChoiceField(label=_("State"), choices=[
+        (value, label) for value, label in ObligationState.choices
+        if value not in (ObligationState.PAID_IN_PART, ObligationState.PAID)])
     on = forms.DateField(label=_("On"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

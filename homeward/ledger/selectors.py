@@ -15,6 +15,9 @@ from homeward.reporting.selectors import month_ends
 from .models import Contract, ExchangeRate, Obligation, ObligationState, Payment, StateEntry
 
 ZERO = Decimal("0.00")
+# What the balance tells: never read from the recorded states (entries of these written before they were derived
+# stay in the history), never recorded by hand.
+MONEY_STATES = frozenset({ObligationState.PAID_IN_PART.value, ObligationState.PAID.value})
 
 
 @dataclass
@@ -47,9 +50,24 @@ def obligation_lines(obligations: QuerySet[Obligation], as_of: date | None = Non
     lines = []
     for o in obligations:
         paid = sum((p.settled_amount for p in payments[o.pk]), ZERO)
-        state = states[o.pk][-1].state if states[o.pk] else ObligationState.CLAIMED
+        state = state_of(o, paid, states[o.pk])
         lines.append(ObligationLine(o, state, labels[state], paid, o.amount - paid, payments[o.pk], states[o.pk]))
     return lines
+
+
+def state_of(obligation: Obligation, paid: Decimal, entries: list[StateEntry]) -> str:
+    """The state on a day, from what had been paid by then and the states recorded up to then (in order).
+
+    Paid in full is `paid`; paid in part is `paid in part`, unless the rest is disputed; nothing paid (a reversal
+    included) is the last state recorded, which money cannot tell: claimed, documents sent, approved, disputed.
+    """
+    recorded = [entry.state for entry in entries if entry.state not in MONEY_STATES]
+    last = recorded[-1] if recorded else ObligationState.CLAIMED
+    if paid >= obligation.amount:
+        return ObligationState.PAID
+    if paid > 0 and last != ObligationState.DISPUTED:
+        return ObligationState.PAID_IN_PART
+    return last
 
 
 def case_ledger(case, as_of: date | None = None) -> dict:
@@ -123,7 +141,8 @@ def family_payment_summary(case) -> list[dict]:
     """What a family may see of the money due to them: kind, amounts and state, no references or notes."""
     summary = []
     for line in obligation_lines(case.obligations.all()):
-        last = max((p.paid_on for p in line.payments if p.amount > 0), default=None)
+        reversed_ = {p.reverses_id for p in line.payments if p.reverses_id}
+        last = max((p.paid_on for p in line.payments if p.amount > 0 and p.pk not in reversed_), default=None)
         summary.append({
             "kind": line.obligation.get_kind_display(),
             "currency": line.obligation.currency,

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from homeward.audit import services as audit
 from tabular import PartialDate
 
 from .models import Contract, ExchangeRate, Obligation, ObligationState, Payment, StateEntry
+from .selectors import MONEY_STATES
 
 CENT = Decimal("0.01")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -101,6 +101,9 @@ def _state(obligation: Obligation, state: str, on: date, note: str, recorded_by)
 
 @transaction.atomic
 def change_state(*, obligation: Obligation, state: str, on: date, note: str = "", recorded_by=None) -> StateEntry:
+    """Record what money cannot tell (documents sent, approved, disputed); paid follows the payments."""
+    if state in MONEY_STATES:
+        raise LedgerError(f"state: {ObligationState(state).label} follows the payments; record a payment instead")
     if state not in ObligationState.values:
         raise LedgerError(f"state: {state!r} is not one of {', '.join(ObligationState.values)}")
     if on < obligation.arose_on:
@@ -141,7 +144,7 @@ def rate_for(from_currency: str, to_currency: str, on: date) -> ExchangeRate:
 @transaction.atomic
 def record_payment(*, obligation: Obligation, paid_on: date, amount, currency: str, reference: str = "",
                    recipient: str = "", paid_via: str = "", note: str = "", recorded_by=None) -> Payment:
-    """A tranche; the obligation moves to `paid in part` or `paid` as the balance says."""
+    """A tranche. No state is written: `paid in part` and `paid` are read from the balance as of each day."""
     amount, currency = _money(amount, "amount"), _currency(currency)
     paid_on = _not_future(paid_on, "paid_on")
     if paid_on < obligation.arose_on:
@@ -160,13 +163,14 @@ def record_payment(*, obligation: Obligation, paid_on: date, amount, currency: s
         "obligation": obligation.pk, "case": obligation.case.reference, "paid_on": paid_on.isoformat(),
         "amount": str(amount), "currency": currency, "settled_amount": str(settled),
         "rate": str(rate) if rate else "", "reference": payment.reference, "recipient": payment.recipient})
-    _follow_balance(obligation, paid_on, recorded_by)
     return payment
 
 
 @transaction.atomic
 def reverse_payment(*, payment: Payment, on: date, reason: str, recorded_by=None) -> Payment:
-    """Undo a mistaken payment with an entry of the opposite sign; the original stays in the ledger."""
+    """Undo a mistaken payment with an entry of the opposite sign; the original stays in the ledger.
+
+    The state as of each day follows from the balance, so a back-dated reversal needs no state entry."""
     if not reason.strip():
         raise LedgerError("reason: say why the payment is reversed")
     if payment.reverses_id is not None:
@@ -184,19 +188,4 @@ def reverse_payment(*, payment: Payment, on: date, reason: str, recorded_by=None
     audit.record_change(recorded_by, reversal, action=audit.Action.CREATE, after={
         "reverses": payment.pk, "case": payment.obligation.case.reference, "amount": str(reversal.amount),
         "currency": reversal.currency, "reason": reversal.note})
-    _follow_balance(payment.obligation, on, recorded_by)
     return reversal
-
-
-def _follow_balance(obligation: Obligation, on: date, recorded_by) -> None:
-    paid = obligation.payments.aggregate(total=Sum("settled_amount"))["total"] or Decimal(0)
-    latest = obligation.states.order_by("-on", "-recorded_at", "-id").values_list("state", flat=True).first()
-    if paid >= obligation.amount:
-        wanted = ObligationState.PAID
-    elif paid > 0:
-        wanted = ObligationState.PAID_IN_PART
-    else:
-        # A reversal back to nothing paid: the claim stands as it was approved.
-        wanted = ObligationState.APPROVED if latest in (ObligationState.PAID, ObligationState.PAID_IN_PART) else latest
-    if wanted != latest:
-        _state(obligation, wanted, on, "", recorded_by)

@@ -112,3 +112,13 @@ def test_help_says_how_ids_are_written():
     from homeward.identification.management.commands import dedupe, link
     for command in (dedupe.Command(), link.Command()):
         assert "apostrophe" in command.help and "L00001" in command.help
+
+
+def test_dates_of_birth_with_two_digit_years_are_read(tmp_path):
+    from homeward.identification.files import read_records
+    f = tmp_path / "list.csv"
+    f.write_bytes("№;ФИО;Дата рождения\n1;Кумар Радж;01.03.98\n2;Сингх Амит;31.02.98\n".encode("cp1251"))
+    warnings = []
+    records = read_records(str(f), [], warn=warnings.append)
+    assert [r.date_of_birth for r in records] == ["1998-03-01", ""]
+    assert warnings == ["list.csv: 1 date(s) of birth could not be read and were ignored"]

@@ -1,9 +1,10 @@
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, strategies as st
 
-from tabular import PartialDate, parse_partial_date, parse_timestamp
+from tabular import PartialDate, parse_date_of_birth, parse_partial_date, parse_timestamp
 
 UTC = dt.timezone.utc
 
@@ -181,3 +182,44 @@ def test_excel_serial_round_trip(day):
 @given(st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31), timezones=st.just(UTC)))
 def test_timestamp_iso_round_trip(moment):
     assert parse_timestamp(moment.isoformat()) == moment
+
+
+TODAY = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("01.03.98", "1998-03-01"), ("1.3.98", "1998-03-01"), ("01/03/98", "1998-03-01"), ("01-03-98", "1998-03-01"),
+    ("01.03.05", "2005-03-01"), ("01.06.25", "2025-06-01"),   # today is the latest possible birth
+    ("02.06.25", "1925-06-02"), ("15.08.25", "1925-08-15"),   # later this year: not born yet, so 1925
+    ("01.01.26", "1926-01-01"), ("31.12.99", "1999-12-31"), ("01.01.00", "2000-01-01"),
+    ("29.02.00", "2000-02-29"), ("01.03.98 г.", "1998-03-01"),
+    # Everything parse_partial_date reads, it reads the same.
+    ("01.03.1998", "1998-03-01"), ("1998", "1998"), ("03.1998", "1998-03"), ("35125", "1996-03-01"),
+])
+def test_parse_date_of_birth_reads_two_digit_years(text, expected):
+    assert parse_date_of_birth(text, today=TODAY).iso == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("31.02.98", "31.02.98 is not a real date: February 1998 has 28 days"),
+    ("29.02.01", "29.02.01 is not a real date: February 2001 has 28 days"),
+    ("31.06.25", "31.06.25 is not a real date: June 2025 has 30 days"),
+    ("01.13.98", "there is no month 13"),
+    ("03.98", '"03.98" is not a date'),          # month.yy is not read: too easily a day.month
+    ("01.03/98", "01.03/98 has a two-digit year"),   # mixed separators: not read
+])
+def test_parse_date_of_birth_rejects_with_reason(text, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        parse_date_of_birth(text, today=TODAY)
+
+
+def test_parse_date_of_birth_pivots_on_the_real_today():
+    assert parse_date_of_birth("01.01.00").iso == "2000-01-01"
+    this_year = dt.date.today().year
+    assert parse_date_of_birth(f"01.01.{this_year % 100:02d}").year == this_year
+    assert parse_date_of_birth(None) is None and parse_date_of_birth(" ") is None
+
+
+def test_event_dates_keep_refusing_two_digit_years():
+    with pytest.raises(ValueError, match="01.03.98 has a two-digit year; write the year in full"):
+        parse_partial_date("01.03.98")
