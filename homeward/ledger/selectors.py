@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import combinations
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from homeward.access import suppression
 from homeward.reporting.selectors import month_ends
 
 from .models import Contract, ExchangeRate, Obligation, ObligationState, Payment, StateEntry
@@ -18,6 +21,7 @@ ZERO = Decimal("0.00")
 # What the balance tells: never read from the recorded states (entries of these written before they were derived
 # stay in the history), never recorded by hand.
 MONEY_STATES = frozenset({ObligationState.PAID_IN_PART.value, ObligationState.PAID.value})
+CONCEALED = "x"  # a group of enough cases hidden so that a small one cannot be worked out (not "<5": it is not small)
 
 
 @dataclass
@@ -92,27 +96,131 @@ def case_balance(case, as_of: date | None = None) -> list[dict]:
     return balances(obligation_lines(case.obligations.all(), as_of))
 
 
-def totals(cases: QuerySet, by: str, as_of: date | None = None) -> list[dict]:
-    """Owed, paid and outstanding per partner or per origin country, and per currency."""
+def _group_key(obligation: Obligation, by: str, *, name_debtors: bool = True) -> str | None:
+    """The partner's code or the debtor as written (None when the debtor is not to be named), or the origin."""
+    if by == "origin":
+        return obligation.case.origin_country
+    if obligation.partner:
+        return obligation.partner.code
+    return obligation.debtor if name_debtors else None
+
+
+def _grouped(lines: list[ObligationLine], by: str, *, name_debtors: bool = True) -> list[dict]:
+    """Rows per group and currency, each with the set of its cases and of its obligations."""
     if by not in ("partner", "origin"):
         raise ValueError(f"totals by {by!r}: expected 'partner' or 'origin'")
-    lines = obligation_lines(Obligation.objects.filter(case__in=cases), as_of)
-    groups: dict[tuple[str, str], dict] = {}
+    groups: dict[tuple, dict] = {}
     for line in lines:
         o = line.obligation
-        key = (o.partner.code if o.partner else o.debtor) if by == "partner" else o.case.origin_country
-        row = groups.setdefault((key, o.currency), {
-            "group": key, "currency": o.currency, "obligations": 0, "cases": set(), "owed": ZERO, "paid": ZERO,
-            "balance": ZERO})
+        key = _group_key(o, by, name_debtors=name_debtors)
+        row = groups.setdefault((key is None, key or "", o.currency), {
+            "group": key if key is not None else gettext("other debtors"), "currency": o.currency,
+            "obligations": 0, "cases": set(), "owed": ZERO, "paid": ZERO, "balance": ZERO, "members": set()})
         row["obligations"] += 1
         row["cases"].add(o.case_id)
+        row["members"].add(o.pk)
         row["owed"] += o.amount
         row["paid"] += line.paid
         row["balance"] += line.balance
-    rows = [groups[k] for k in sorted(groups)]
+    return [groups[k] for k in sorted(groups)]
+
+
+def totals(cases: QuerySet, by: str, as_of: date | None = None) -> list[dict]:
+    """Owed, paid and outstanding per partner (or debtor) or per origin country, and per currency."""
+    rows = _grouped(obligation_lines(Obligation.objects.filter(case__in=cases), as_of), by)
     for row in rows:
         row["cases"] = len(row["cases"])
+        del row["members"]
     return rows
+
+
+def completed_month_end(asked: date | None = None, today: date | None = None) -> date:
+    """The last day of the last month that had ended by `asked` (or today): the only days analysts see sums of."""
+    today = today or timezone.now().date()
+    day = min(asked or today, today - timedelta(days=1))
+    following = day + timedelta(days=1)
+    return day if following.month != day.month else day.replace(day=1) - timedelta(days=1)
+
+
+def suppressed_totals(cases: QuerySet, as_of: date | None = None, *,
+                      small: int = suppression.SMALL_CELL) -> dict[str, list[dict]]:
+    """Both groupings as an analyst may see them: no debtor named, and no sum of fewer than `small` cases
+    shown or to be worked out from the other figures.
+
+    The debtors that are not partner agencies (whose name may be a person's) are one row, "other debtors". A row
+    of fewer than `small` cases is hidden ("<5"); so are more rows ("x", the smallest first) until the rows hidden
+    in a table cover `small` cases together, since each grouping adds up to the same total as the other; and until
+    no sum of visible rows of one grouping, taken from a sum of visible rows of the other that holds all their
+    obligations, leaves the money of fewer than `small` cases (RU-MOD minus India: the Nepali family owed by RU-MOD).
+    Per currency, as amounts in different currencies never add up.
+    """
+    lines = obligation_lines(Obligation.objects.filter(case__in=cases), as_of)
+    tables = {by: _grouped(lines, by, name_debtors=False) for by in ("partner", "origin")}
+    case_of = {line.obligation.pk: line.obligation.case_id for line in lines}
+    hidden = _hidden_rows(tables, case_of, small)
+    shown = {}
+    for by, rows in tables.items():
+        shown[by] = []
+        for row in rows:
+            row = {**{k: v for k, v in row.items() if k != "members"}, "cases": len(row["cases"])}
+            if (by, row["group"], row["currency"]) in hidden:
+                mark = suppression.SUPPRESSED if row["cases"] < small else CONCEALED
+                row.update(dict.fromkeys(("obligations", "cases", "owed", "paid", "balance"), mark))
+            shown[by].append(row)
+    return shown
+
+
+def _hidden_rows(tables: dict[str, list[dict]], case_of: dict[int, int], small: int) -> set[tuple]:
+    def key(by, row):
+        return by, row["group"], row["currency"]
+
+    def few(members) -> bool:
+        return len({case_of[m] for m in members}) < small
+
+    rows = {key(by, row): row for by, table in tables.items() for row in table}
+    hidden = {k for k, row in rows.items() if len(row["cases"]) < small}
+
+    def smallest(keys):
+        return min(keys, key=lambda k: (len(rows[k]["cases"]), rows[k]["owed"], k[1]))
+
+    while True:
+        more = None
+        for currency in sorted({k[2] for k in rows}):
+            for by in tables:
+                table = [k for k in rows if k[0] == by and k[2] == currency]
+                concealed = set().union(*(rows[k]["members"] for k in table if k in hidden))
+                visible = [k for k in table if k not in hidden]
+                if concealed and few(concealed) and visible:
+                    more = smallest(visible)
+                    break
+                leak = _differencing_leak(visible, [k for k in rows if k[0] != by and k[2] == currency],
+                                          rows, hidden, few)
+                if leak:
+                    more = smallest(leak)
+                    break
+            if more:
+                break
+        if more is None:
+            return hidden
+        hidden.add(more)
+
+
+def _differencing_leak(visible, others, rows, hidden, few, exhaustive: int = 12) -> list | None:
+    """Visible rows whose sums differenced reveal fewer cases' money: a set of visible rows of one grouping
+    and the rows of the other grouping that hold their obligations, all visible. None if there is no such set.
+    Every set is tried while a table has up to `exhaustive` visible rows; beyond that, sets of up to three."""
+    for size in range(1, len(visible) + 1):
+        if size > 3 and len(visible) > exhaustive:
+            break
+        for chosen in combinations(visible, size):
+            members = set().union(*(rows[k]["members"] for k in chosen))
+            holding = [k for k in others if rows[k]["members"] & members]
+            if any(k in hidden for k in holding):
+                continue
+            rest = set().union(*(rows[k]["members"] for k in holding)) - members
+            if rest and few(rest):
+                return [*chosen, *holding]
+    return None
 
 
 def owed_vs_paid(cases: QuerySet, until: date | None = None) -> dict[str, list[dict]]:

@@ -22,30 +22,35 @@ def _scope(user):
     return Case.objects.all() if user.role == Role.ANALYST else visible_cases(user)
 
 
-def _suppressed(rows: list[dict], user) -> list[dict]:
-    """Analysts never see the sums of fewer than five cases: a small group's total points at a family."""
-    if not suppression.suppresses(user):
-        return rows
-    shown = []
-    for row in rows:
-        if row["cases"] < suppression.SMALL_CELL:
-            row = {**row, **{k: suppression.SUPPRESSED for k in ("obligations", "cases", "owed", "paid", "balance")}}
-        shown.append(row)
-    return shown
+def _totals(request, groupings=("partner", "origin")) -> tuple[forms.AsOfForm, dict]:
+    """The as-of form and both tables of totals, as the user may see them.
+
+    Analysts see sums only as of the end of a completed month (sums a day apart would give one family's payment),
+    with no debtor named and small groups hidden so that neither grouping gives them away (selectors)."""
+    form = forms.AsOfForm(request.GET or None)
+    asked = form.cleaned_data["as_of"] if form.is_valid() else None
+    cases = _scope(request.user)
+    if suppression.suppresses(request.user):
+        as_of = selectors.completed_month_end(asked)
+        return forms.AsOfForm(initial={"as_of": as_of}), {
+            "as_of": as_of, "month_end_only": True, **selectors.suppressed_totals(cases, as_of)}
+    return form, {"as_of": asked, "month_end_only": False,
+                  **{by: selectors.totals(cases, by, asked) for by in groupings}}
 
 
 @view_access(roles=OVERVIEW_ROLES)
 def overview(request):
-    form = forms.AsOfForm(request.GET or None)
-    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
-    cases = _scope(request.user)
-    series = selectors.owed_vs_paid(cases, as_of)
-    if suppression.suppresses(request.user):
-        series = {}  # month-by-month sums of a handful of families would identify them
+    form, tables = _totals(request)
+    as_of = tables["as_of"]
+    series = {}  # month-by-month sums of a handful of families would identify them
+    if not tables["month_end_only"]:
+        series = selectors.owed_vs_paid(_scope(request.user), as_of)
     context = {
         "form": form,
-        "by_partner": _suppressed(selectors.totals(cases, "partner", as_of), request.user),
-        "by_origin": _suppressed(selectors.totals(cases, "origin", as_of), request.user),
+        "as_of": as_of,
+        "month_end_only": tables["month_end_only"],
+        "by_partner": tables["partner"],
+        "by_origin": tables["origin"],
         "series": series,
         "chart": charts.data_uri(charts.owed_and_paid(series)) if series else "",
         "rates": selectors.recent_rates(),
@@ -61,10 +66,10 @@ def export_totals(request):
     by = request.GET.get("by", "partner")
     if by not in ("partner", "origin"):
         raise Http404("unknown table")
-    form = forms.AsOfForm(request.GET or None)
-    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
-    rows = _suppressed(selectors.totals(_scope(request.user), by, as_of), request.user)
-    return exports.table_response(request, f"ledger-by-{by}", TOTAL_COLUMNS, rows, request.GET.get("format", "csv"))
+    _, tables = _totals(request, groupings=[by])
+    detail = f"{request.GET.urlencode()}; as of {tables['as_of'] or 'today'}"
+    return exports.table_response(request, f"ledger-by-{by}", TOTAL_COLUMNS, tables[by],
+                                  request.GET.get("format", "csv"), detail=detail)
 
 
 def _case(request, reference) -> Case:
