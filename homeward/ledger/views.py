@@ -92,8 +92,11 @@ def case_ledger(request, reference):
                  "debtor": line.obligation.debtor, "currency": line.obligation.currency,
                  "amount": line.obligation.amount, "paid": line.paid, "outstanding": line.balance,
                  "state": line.state_label} for line in ledger["lines"]]
-        return exports.table_response(request, f"ledger-{case.reference}", CASE_COLUMNS, rows,
-                                      request.GET["format"])
+        response = exports.table_response(request, f"ledger-{case.reference}", CASE_COLUMNS, rows,
+                                          request.GET["format"])
+        audit.record_reads(request.user, [case], action=audit.Action.EXPORT,
+                           detail=f"ledger {request.GET['format']} as of {as_of or 'today'}")
+        return response
     audit.record_reads(request.user, [case], detail="ledger")
     can_record = request.user.role in RECORDING
     return render(request, "ledger/case.html", {

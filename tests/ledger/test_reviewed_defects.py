@@ -1,4 +1,4 @@
-"""The reviewer's findings: state after back-dated reversals and what analysts can work out."""
+"""The reviewer's findings: state after back-dated reversals, what analysts can work out, and who exported a case."""
 
 import re
 from datetime import date, timedelta
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeward.accounts.models import Partner, User
+from homeward.audit.selectors import readers_of_case
 from homeward.ledger import selectors, services
 from homeward.ledger.models import Obligation, StateEntry
 
@@ -196,6 +197,19 @@ def test_analyst_tables_show_no_grand_totals_and_the_page_and_export_agree(clien
     for line in text.decode().splitlines()[1:]:
         group, currency, *_ = line.split(",")
         assert f"<th>{group}</th><td>{currency}</td>" in cells(html, "By partner or debtor")
+
+
+# 3. Exporting a case's ledger is a read of that case.
+
+def test_a_case_ledger_export_is_in_the_cases_readers(client, officer, thousand):
+    client.force_login(officer)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("ledger:case", args=[thousand.case.reference]), {"format": fmt})
+        assert response.status_code == 200
+    exports = [e for e in readers_of_case(thousand.case) if e.action == "export"]
+    assert [(e.user, e.target_id) for e in exports] == [(officer, str(thousand.case.pk))] * 2
+    assert client.get(reverse("ledger:case", args=[thousand.case.reference]), {"format": "pdf"}).status_code == 404
+    assert len([e for e in readers_of_case(thousand.case) if e.action == "export"]) == 2
 
 
 def table(*rows):
