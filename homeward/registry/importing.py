@@ -14,7 +14,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
-from tabular import CellError, PartialDate, Table, TableError, open_table, parse_partial_date, parse_timestamp
+from tabular import (CellError, PartialDate, Table, TableError, open_table, parse_date_of_birth, parse_partial_date,
+                     parse_timestamp)
 
 from homeward.audit import services as audit
 
@@ -96,9 +97,16 @@ class RowReader:
         return value
 
     def partial_date(self, field_name: str, *, required: bool = False) -> PartialDate | None:
+        return self._date(field_name, parse_partial_date, required)
+
+    def date_of_birth(self, field_name: str = "date_of_birth") -> PartialDate | None:
+        """As partial_date, and 01.03.98 too: a birth date is never in the future, so its century is known."""
+        return self._date(field_name, parse_date_of_birth, False)
+
+    def _date(self, field_name: str, parse, required: bool) -> PartialDate | None:
         raw = self.row.values.get(field_name, "")
         try:
-            value = parse_partial_date(raw)
+            value = parse(raw)
         except ValueError as exc:
             self.fail(field_name, str(exc))
             return None
@@ -191,7 +199,7 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
             person = services.PersonInput(
                 names=[name],
                 sex=read_sex(read),
-                date_of_birth=read.partial_date("date_of_birth"),
+                date_of_birth=read.date_of_birth(),
                 home_state=read.text("home_state", max_length=100),
                 home_district=read.text("home_district", max_length=100),
                 home_village=read.text("home_village", max_length=100),

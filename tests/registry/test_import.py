@@ -224,3 +224,12 @@ def test_a_register_reference_that_is_not_a_number_of_ours_does_not_block_number
     text = "reference,Name,origin,host,reported_on\nIN-2023-00002,A Kumar,IN,RU,2023-03-01\nIN-2023-L17,B Kumar,IN,RU,2023-03-01\nIN-2023-7,C Kumar,IN,RU,2023-03-01\n"
     assert importing.import_cases(write(tmp_path, "r.csv", text)).ok
     assert next_reference("IN", 2023) == "IN-2023-00008"
+
+
+def test_a_two_digit_birth_year_is_read_but_a_two_digit_event_year_is_not(db, tmp_path):
+    text = "Name,Date of birth,origin,host,reported_on\nRavi Kumar,01.03.98,IN,RU,01.03.24\n"
+    result = importing.import_cases(write(tmp_path, "register.csv", text))
+    assert [e.column for e in result.errors] == ["reported_on"]
+    text = "Name,Date of birth,origin,host,reported_on\nRavi Kumar,01.03.98,IN,RU,01.03.2024\n"
+    assert importing.import_cases(write(tmp_path, "register2.csv", text)).ok
+    assert Case.objects.get().person.date_of_birth == "1998-03-01"
