@@ -1,6 +1,9 @@
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from homeward.registry.figures import end_of_day
 from homeward.registry.lifecycle import FILE_EVENTS
 from homeward.registry.models import Case, CaseEvent, Person, PersonIdentifier, PersonName, Report
 from tabular import parse_partial_date
@@ -97,9 +100,10 @@ class ReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {"original_text": {"max_length": 20000}}
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]})
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5", "x"]}]})
 class CountField(serializers.Field):
-    """A count, or "<5" where the caller's role sees small cells suppressed."""
+    """A count; for a role that sees small cells suppressed, "<5" for a count under 5 and "x" for a
+    larger one hidden so that a small one cannot be worked out by subtraction."""
 
     def to_representation(self, value):
         return value
@@ -118,9 +122,24 @@ class FiguresSerializer(serializers.Serializer):
     by_home_state = serializers.DictField(child=serializers.DictField(child=CountField()))
 
 
+class KnownAtField(serializers.DateTimeField):
+    """A moment; a bare date means "as known on that day": its end (UTC), as on the dashboard and in
+    `homeward figures`."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                return end_of_day(day)
+        return super().to_internal_value(value)
+
+
 class FiguresQuerySerializer(serializers.Serializer):
     on = serializers.DateField()
-    known_at = serializers.DateTimeField(required=False)
+    known_at = KnownAtField(required=False, help_text="what had been recorded by then; a date means its end (UTC)")
     origin = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
 
 

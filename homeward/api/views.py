@@ -1,5 +1,7 @@
 """The HTTP API: thin views over the same services, selectors and scoping as the pages."""
 
+from datetime import timezone as dt_timezone
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -122,13 +124,14 @@ class Figures(APIView):
         query.is_valid(raise_exception=True)
         known_at = query.validated_data.get("known_at")
         if known_at and timezone.is_naive(known_at):
-            known_at = timezone.make_aware(known_at, timezone.utc)
+            known_at = timezone.make_aware(known_at, dt_timezone.utc)
         origin = figures_origin(request.user) or query.validated_data.get("origin", "").upper() or None
         result = figures(query.validated_data["on"], known_at, origin=origin)
         audit.record(request.user, audit.Action.VIEW, target_type="figures", label=f"figures on {result.on}", detail="api")
-        body = {"on": result.on, "known_at": known_at, "origin": origin,
-                **suppression.counts(result.counts, request.user),
-                "by_home_state": suppression.table(result.breakdown("home_state"), request.user)}
+        # Suppressed as on every page: the by-state table against the same total row.
+        counts, breakdowns = suppression.figures(result, request.user, by=("state",))
+        body = {"on": result.on, "known_at": known_at, "origin": origin, **counts,
+                "by_home_state": breakdowns["state"]}
         return Response(serializers.FiguresSerializer(body).data)
 
 
