@@ -1,7 +1,7 @@
 """Reads behind the dashboard, the statements and the brief: breakdowns, the monthly series, the comparisons.
 
 The figures themselves come from `homeward.registry.figures` (SQL over the status spans); this
-module keeps their answers in an in-process cache keyed on the registry's version.
+module keeps their answers in an in-process cache keyed on the version of every table they read.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from homeward.registry.figures import (  # noqa: F401  (month_ends and end_of_da
     month_ends,
     monthly,
 )
-from homeward.registry.models import CaseEvent
+from homeward.registry.models import Case, CaseAgent, CaseEvent, Person, RecruitingAgent, RequestSpan, StatusSpan
 
 BREAKDOWNS = GROUPINGS
 # Months before `on` the series reaches back at most: enough for the whole history of the crisis,
@@ -35,9 +36,26 @@ BREAKDOWNS = GROUPINGS
 SERIES_MONTHS = 36
 
 
-def _registry_version() -> int:
-    """Changes whenever an event is appended (events are never updated), so cached figures stay true."""
-    return CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+# What the figures read: the spans (counts, the partner breakdown), the cases and persons they join
+# (origin, home state and district, month of recruitment, reference), the agents' links and names.
+_VERSIONED = (CaseEvent, StatusSpan, RequestSpan, Case, Person, CaseAgent, RecruitingAgent)
+
+
+def _registry_version() -> tuple:
+    """Changes whenever anything the figures read is written, so that cached figures stay true.
+
+    Events are only appended, and every append rewrites the case's spans (new span ids, as does
+    `homeward refresh_statuses`); cases, persons and agents are only added, never edited by the
+    services; an agent's link to a case is added without any event, so its count and highest id
+    are part of the version too. One query, each part an index lookup (the count a scan of the
+    links' smallest index). An edit of a person's or case's columns outside the services (a SQL
+    shell) is not seen: `clear_cache()` after one.
+    """
+    parts = [f"(SELECT MAX(id) FROM {model._meta.db_table})" for model in _VERSIONED]
+    parts.append(f"(SELECT COUNT(*) FROM {CaseAgent._meta.db_table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
 
 
 # In this process, not Django's cache. A cached Figures keeps the answers (counts, breakdowns)
