@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from homeward.access import ALL_STAFF, PERSON_LEVEL, RECORDING, Role, figures_origin, suppression, view_access, visible_cases
 from homeward import ui
 from homeward.audit import services as audit
+from homeward.reporting.selectors import visible_changes
 
 from . import selectors, services
 from .figures import compare, end_of_day, figures
@@ -112,14 +113,18 @@ def figures_page(request):
     else:
         current, then, changes = figures(on, origin=origin), None, []
     person_level = user.role in PERSON_LEVEL
+    now_counts, breakdowns = suppression.figures(current, user, by=("state", "origin"))
+    # References point at persons: aggregate-only roles see how many changed and why, not which;
+    # officers see those of the cases they may open (an embassy's, its own), and the reads are kept.
+    shown, hidden = [], 0
+    if person_level:
+        shown, hidden, cases = visible_changes(changes, visible_cases(user))
+        audit.record_reads(user, [cases[c.reference] for c in shown], detail=f"figures: counted differently on {on}")
     context.update(
         on=on, known_at=known_at, origin=origin, person_level=person_level,
-        now_counts=suppression.counts(current.counts, user),
-        then_counts=suppression.counts(then.counts, user) if then else None,
-        by_state=suppression.table(current.breakdown("home_state"), user),
-        by_origin=suppression.table(current.breakdown("origin_country"), user),
-        # References point at persons: aggregate-only roles see how many changed and why, not which.
-        changes=changes if person_level else [],
+        now_counts=now_counts, then_counts=suppression.counts(then.counts, user) if then else None,
+        by_state=breakdowns["state"], by_origin=breakdowns["origin"],
+        changes=shown, changes_hidden=hidden,
         change_reasons=suppression.counts(Counter(c.why for c in changes), user),
     )
     audit.record(user, audit.Action.VIEW, target_type="figures", label=f"figures on {on}",

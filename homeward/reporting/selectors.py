@@ -171,6 +171,10 @@ class StatementCheck:
     changes: list[BucketChange]
     reasons: dict[str, int]
     notes: list[str]
+    # The registry's own rows behind the lines (before any folding into "remaining"): what small-cell
+    # suppression works on, the same rows as the dashboard's.
+    then_counts: dict[str, int] = field(default_factory=dict)
+    now_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def reproduced(self) -> bool:
@@ -223,4 +227,20 @@ def check_statement(statement) -> StatementCheck:
         notes.append(_("The statement counts prisoners within those who remain; so does this comparison."))
     changes = result.changes
     return StatementCheck(statement, lines, sum_warning(statement), changes, dict(Counter(c.why for c in changes)),
-                          notes)
+                          notes, dict(result.as_known_then.counts), dict(result.as_corrected.counts))
+
+
+def visible_changes(changes: list[BucketChange], cases) -> tuple[list[BucketChange], int, dict[str, Case]]:
+    """The changes of the cases in `cases` (a user's `visible_cases`), how many others there are, and
+    those cases by reference (their ids and references only: for the audit trail of what is shown).
+
+    A comparison covers a whole origin country; an embassy's officer may open only his office's
+    cases, so only those may be named to him.
+    """
+    references = list(dict.fromkeys(c.reference for c in changes))
+    found: dict[str, Case] = {}
+    for start in range(0, len(references), 500):
+        found.update((case.reference, case) for case in
+                     cases.filter(reference__in=references[start:start + 500]).only("id", "reference"))
+    shown = [c for c in changes if c.reference in found]
+    return shown, len(changes) - len(shown), found

@@ -21,14 +21,6 @@ CHANGES_SHOWN = 200
 FIGURES_ROLES = {Role.HQ_OFFICER, Role.MISSION_OFFICER, Role.ANALYST, Role.ADMINISTRATOR}
 
 
-def _chartable(rows: dict[str, dict], user) -> dict[str, dict]:
-    """What an analyst's chart may draw: small cells are left out, as in the tables."""
-    if not suppression.suppresses(user):
-        return rows
-    return {key: {b: (v if v >= suppression.SMALL_CELL else 0) for b, v in row.items()}
-            for key, row in rows.items() if row["known"] >= suppression.SMALL_CELL}
-
-
 def _query(request):
     """The dashboard's question from the URL; an officer's figures stay within his own origin country."""
     form = DashboardForm(request.GET or {"on": date.today().isoformat()})
@@ -51,33 +43,40 @@ def _query_or_404(request) -> dict:
 def _tables(request, query, *, series: bool = False) -> tuple[selectors.Dashboard, dict]:
     """Every table the dashboard shows, suppressed for analysts, keyed by its export name.
 
-    The monthly series is a query of its own: the page leaves it to its chart and its own table.
+    Each breakdown is computed and suppressed once, however many of "state", "origin" and the
+    chosen one name it. The monthly series is a query of its own: the page leaves it to its chart
+    and its own table.
     """
     user = request.user
     board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
-    tables = {
-        "figures": [{"view": "as known on " + query["known_at"].date().isoformat(), **board.then.counts}]
-        if board.then else [],
-        "state": selectors.dashboard_breakdown(board, "state"),
-        "origin": selectors.dashboard_breakdown(board, "origin"),
-        query["by"]: selectors.dashboard_breakdown(board, query["by"]),
-        "series": {p.day.isoformat(): p.counts for p in board.series} if series else {},
-    }
-    tables["figures"] = tables["figures"] + [{"view": "as corrected since" if board.then else "as known today",
-                                              **board.now.counts}]
-    tables["figures"] = [{"view": row["view"], **suppression.counts({c: row[c] for c in COLUMNS}, user)}
-                         for row in tables["figures"]]
-    for name in ("state", "origin", query["by"], "series"):
-        tables[name] = suppression.table(tables[name], user)
+    now, breakdowns = suppression.figures(board.now, user, by=("state", "origin", query["by"]))
+    figures = []
+    if board.then:
+        figures.append({"view": "as known on " + query["known_at"].date().isoformat(),
+                        **suppression.counts(board.then.counts, user)})
+    figures.append({"view": "as corrected since" if board.then else "as known today", **now})
+    tables = {"figures": figures, **breakdowns,
+              "series": suppression.table({p.day.isoformat(): p.counts for p in board.series}, user) if series else {}}
     return board, tables
 
 
-def _chart_data(board: selectors.Dashboard, user, name: str):
-    """What a chart draws: the same numbers as its table, with small cells left out for analysts."""
+def _chart_data(tables: dict, name: str):
+    """What a chart draws: the numbers of its table as the user sees it, hidden cells left out."""
     if name == "series":
-        return [(date.fromisoformat(d), c) for d, c in
-                _chartable({p.day.isoformat(): p.counts for p in board.series}, user).items()]
-    return _chartable(selectors.dashboard_breakdown(board, "state"), user)
+        return [(date.fromisoformat(d), c) for d, c in suppression.drawable(tables["series"]).items()]
+    return suppression.drawable(tables["state"])
+
+
+def _visible_changes(request, board: selectors.Dashboard, *, shown: int | None = None, detail: str):
+    """The changed cases this user may see (none for aggregate-only roles), how many others there are,
+    with the reads of those shown (the first `shown`, or all) on the audit trail."""
+    user = request.user
+    if user.role not in PERSON_LEVEL:
+        return [], 0
+    changes, hidden, cases = selectors.visible_changes(board.changes, visible_cases(user))
+    changes = changes[:shown] if shown is not None else changes
+    audit.record_reads(user, [cases[c.reference] for c in changes], detail=detail)
+    return changes, hidden
 
 
 def _money(user, on):
@@ -96,12 +95,15 @@ def dashboard(request):
     board, tables = _tables(request, query)
     person_level = user.role in PERSON_LEVEL
     money = _money(user, query["on"])
+    # A page lists a few hundred cases at most; the CSV export has them all. Only the cases this
+    # user may open are listed (an embassy's officer sees his office's), the others only counted.
+    changes, changes_hidden = _visible_changes(request, board, shown=CHANGES_SHOWN,
+                                               detail=f"dashboard: counted differently on {query['on']}")
     context.update(
         query=query, figures=tables["figures"], by_state=tables["state"], by_origin=tables["origin"],
         by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], has_states=board.now.counts["known"] > 0,
         money=money,
-        # A page lists a few hundred cases at most; the CSV export has them all.
-        changes=board.changes[:CHANGES_SHOWN] if person_level else [], changes_total=len(board.changes),
+        changes=changes, changes_total=len(board.changes) - changes_hidden, changes_hidden=changes_hidden,
         change_reasons=suppression.counts(Counter(c.why for c in board.changes), user),
         sentence_counts=tables["figures"][0], person_level=person_level, suppressed=suppression.suppresses(user),
         export_query=request.GET.urlencode(),
@@ -135,8 +137,8 @@ def chart(request, name):
     if name == "money":
         svg = charts.owed_and_paid(_money(request.user, query["on"]))
     else:
-        board = selectors.dashboard(query["on"], query["known_at"], query["origin"])
-        data = _chart_data(board, request.user, name)
+        _board, tables = _tables(request, query, series=name == "series")
+        data = _chart_data(tables, name)
         svg = charts.buckets_over_time(data) if name == "series" else charts.bars_by_group(data)
     response = HttpResponse(svg, content_type="image/svg+xml")
     # An SVG opened on its own is a document: it may run nothing and load nothing.
@@ -157,7 +159,9 @@ def export(request):
     if name == "changes":
         if request.user.role not in PERSON_LEVEL:
             raise Http404("unknown table")
-        rows = [{"case": c.reference, "then": c.then, "now": c.now, "why": c.why} for c in board.changes]
+        changes, _hidden = _visible_changes(request, board,
+                                            detail=f"export of the cases counted differently on {query['on']}")
+        rows = [{"case": c.reference, "then": c.then, "now": c.now, "why": c.why} for c in changes]
         return exports.table_response(request, "changes", ["case", "then", "now", "why"], rows,
                                       request.GET.get("format", "csv"))
     if name not in tables:
@@ -179,12 +183,13 @@ def brief_pdf(request):
         title=request.GET.get("title") or "Nationals recruited into a foreign army: figures",
         on=query["on"], known_at=query["known_at"], origin=query["origin"],
         now=tables["figures"][-1], then=tables["figures"][0] if board.then else None,
-        series=[selectors.SeriesPoint(date.fromisoformat(d), c)
-                for d, c in _chartable({p.day.isoformat(): p.counts for p in board.series}, user).items()]
+        # The brief draws the series and prints it beside the chart: not for suppressed users.
+        series=[selectors.SeriesPoint(d, c) for d, c in _chart_data(tables, "series")]
         if not suppression.suppresses(user) else [],
-        by_state=_chartable(selectors.dashboard_breakdown(board, "state"), user),
-        breakdowns=[("By home state", tables["state"]), ("By origin country", tables["origin"]),
-                    (f"By {dict(BY_CHOICES)[query['by']]}", tables[query["by"]])],
+        by_state=_chart_data(tables, "state"),
+        breakdowns=[("By home state", tables["state"]), ("By origin country", tables["origin"])]
+        + ([(f"By {dict(BY_CHOICES)[query['by']]}", tables[query["by"]])]
+           if query["by"] not in ("state", "origin") else []),
         reasons=suppression.counts(Counter(c.why for c in board.changes), user),
         notes=request.GET.get("notes", ""), prepared_by=user.get_username(),
     )
@@ -230,30 +235,59 @@ def add_statement(request):
     return redirect("reporting:statement", pk=statement.pk)
 
 
+def _statement_lines(check: selectors.StatementCheck, user) -> tuple[list[dict], bool]:
+    """The comparison's lines as `user` may see them, and whether every registry figure is shown.
+
+    For a suppressed user the registry's counts are the same rows as on the dashboard, suppressed
+    the same way; a figure the statement counts together (remaining with the missing) is shown
+    only when each count in it is. A mark or a verdict on a hidden figure would tell it (the
+    stated numbers are public), so a hidden figure is compared with nothing.
+    """
+    then = suppression.counts(check.then_counts, user)
+    now = suppression.counts(check.now_counts, user)
+    statement = check.statement
+
+    def shown(row, figure, value):
+        parts = [figure]
+        if figure == "remaining":
+            parts += ["missing"] * statement.remaining_includes_missing
+            parts += ["prisoner"] * statement.remaining_includes_prisoner
+        if not any(suppression.is_hidden(row[p]) for p in parts):
+            return value
+        return suppression.SUPPRESSED if value < suppression.SMALL_CELL else suppression.HIDDEN
+
+    lines = []
+    for line in check.lines:
+        then_shown, now_shown = shown(then, line.figure, line.then), shown(now, line.figure, line.now)
+        then_visible = not suppression.is_hidden(then_shown)
+        lines.append({"figure": line.figure, "stated": line.stated, "then": then_shown, "now": now_shown,
+                      "stated_differs": then_visible and line.stated_differs,
+                      "corrected_differs": (then_visible and not suppression.is_hidden(now_shown)
+                                            and line.corrected_differs),
+                      "compared": then_visible})
+    return lines, all(line["compared"] for line in lines)
+
+
 @view_access(roles=FIGURES_ROLES)
 def statement(request, pk):
     item = get_object_or_404(_statements(request.user), pk=pk)
     check = selectors.check_statement(item)
     user = request.user
     person_level = user.role in PERSON_LEVEL
-    changes, hidden = [], 0
-    if person_level:
-        visible = set(visible_cases(user).filter(reference__in=[c.reference for c in check.changes])
-                      .values_list("reference", flat=True))
-        changes = [c for c in check.changes if c.reference in visible]
-        hidden = len(check.changes) - len(changes)
-        audit.record_reads(user, Case.objects.filter(reference__in=visible), detail=f"statement {item.pk}")
-    lines = [{"figure": line.figure, "stated": line.stated, "then": suppression.cell(line.then, user),
-              "now": suppression.cell(line.now, user), "stated_differs": line.stated_differs,
-              "corrected_differs": line.corrected_differs} for line in check.lines]
+    lines, complete = _statement_lines(check, user)
     fmt = request.GET.get("format")
-    if fmt:
+    if fmt:  # the comparison only: no case in it
         from . import exports
 
         return exports.table_response(request, f"statement-{item.published_on}", ["figure", "stated", "then", "now"],
                                       [{k: line[k] for k in ("figure", "stated", "then", "now")} for line in lines], fmt)
+    changes, hidden = [], 0
+    if person_level:  # the cases that explain it, those this user may open
+        changes, hidden, cases = selectors.visible_changes(check.changes, visible_cases(user))
+        audit.record_reads(user, [cases[c.reference] for c in changes], detail=f"statement {item.pk}")
     audit.record(user, audit.Action.VIEW, item)
     return render(request, "reporting/statement.html", {
         "statement": item, "check": check, "changes": changes, "hidden": hidden, "person_level": person_level,
-        "reasons": suppression.counts(check.reasons, user), "lines": lines,
+        "reasons": suppression.counts(check.reasons, user), "lines": lines, "complete": complete,
+        "reproduced": not any(line["stated_differs"] for line in lines),
     })
