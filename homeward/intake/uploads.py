@@ -39,8 +39,15 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 NEW, ATTACH, REVIEW, PRESENT, ERROR = "new", "attach", "review", "present", "error"
 OUTCOMES = (NEW, ATTACH, REVIEW, PRESENT, ERROR)
-# A cell a spreadsheet would run: '=cmd|...', '@SUM(...)', '+cmd', '-2+3' (but not '+91 98…' or a lone '-').
-_FORMULA = re.compile(r"^\s*(=|@|[+\-]\s*[^\d\s])")
+# A cell a spreadsheet would run: anything after '=', and '+', '-' or '@' right before a function call
+# ('@SUM(', '+HYPERLINK('), a DDE command ('-cmd|'), a cell reference ('+A1', '-$B$2', '@Sheet1!C3') or
+# a sum ('-2+3'). A handle ('@raj_agent_delhi'), a note ('- нет сведений'), a phone ('+91-98140-00001',
+# '+7 (495) 123-45-67') or a lone '-' is data; exports neutralise whatever starts with these signs anyway.
+_FORMULA = re.compile(r"""^\s*(?:=|[+\-@](?:
+    [A-Za-z_][\w.]*\s*[(|]                          # SUM( HYPERLINK( cmd|
+  | (?:[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+\b    # A1 $B$2 Sheet1!C3
+  | \d[\d.]*\s*[+*/^&]                              # 2+3 (not 91-98140: phones have dashes)
+))""", re.VERBOSE)
 _MARKUP = re.compile(r"[<>]")
 NAME_FIELDS = ("full_name", "given_name", "family_name", "patronymic", "agent_name", "agency", "agent_city")
 

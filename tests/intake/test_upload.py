@@ -187,6 +187,22 @@ def test_malformed_rows_get_a_clear_error_and_write_nothing(signed_in, db, row, 
     assert Case.objects.count() == 0 and not ImportBatch.objects.exists()
 
 
+@pytest.mark.parametrize("row", [
+    "Raj Malhotra,1990,@raj_agent_delhi,,",       # a Telegram handle
+    "Sunil Verma,1991,- нет сведений,,",          # a note: nothing known
+    "Vikas Rana,1992,-,,",
+    "Mohan Lal,1993,+91-98140-00001,,",          # a phone
+])
+def test_values_that_merely_begin_with_a_sign_are_data(signed_in, db, row):
+    assert [o["outcome"] for o in outcomes(upload(signed_in, csv_bytes(row))).values()] == ["new"]
+
+
+@pytest.mark.parametrize("value", ["=1+1", " =HYPERLINK(\"http://evil\")", "@SUM(A1)", "+cmd|' /C calc'!A0",
+                                   "-cmd|' /C calc'!A0", "-2+3", "+A1", "-$B$2", "@Sheet1!C3"])
+def test_formulas_are_still_refused(value):
+    assert uploads._FORMULA.match(value)
+
+
 def test_too_large_files_are_refused(signed_in, db, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_BYTES", 100)
     response = upload(signed_in, csv_bytes(*["Ravi Kumar,1990,Haryana,,"] * 10))
