@@ -140,23 +140,24 @@ class Earlier:
     explanation: dict
 
 
-# The list's index, set in the parent just before the workers fork, so that they inherit it.
-_LIST_INDEX: CandidateIndex | None = None
-# Name comparisons by query name and name, kept across the chunks a process scores (names repeat in a list).
-_NAME_CACHE: dict = {}
+# Name comparisons by query name and name, kept across the chunks one list's scoring covers (names
+# repeat in a list); each call of `repeats_within` has its own, as the comparisons depend on its list.
 _NAME_CACHE_LIMIT = 100_000   # query names (score keeps their name pairs under each)
+# A forked worker's list index and name cache: set in the worker by the pool's initializer, from the
+# call that made the pool (inherited through the fork, not pickled); never set in the parent, so no
+# other call, in another thread, can see or replace it.
+_WORKER_LIST: tuple[CandidateIndex, dict] | None = None
 
 
-def _earlier_in(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, float, dict]]]]:
+def _earlier_in(index: CandidateIndex, bounds: tuple[int, int], cache: dict,
+                ) -> list[tuple[int, list[tuple[int, float, dict]]]]:
     """For each record in bounds, the records before it that it may repeat: [(position, probability,
     explanation)], best first, at most five, at least SHOWN probability.
 
     Each record is scored against the records before it only (each pair once), and its probabilities
     are the registry mode's (`exclusive_probabilities`): as if the earlier records were the registry.
     """
-    index = _LIST_INDEX
     records, stats, model = index.records, index.stats, index.model
-    cache = _NAME_CACHE
     found = []
     for k in range(*bounds):
         q = records[k]
@@ -173,6 +174,18 @@ def _earlier_in(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, floa
     return found
 
 
+def _start_list_worker(index: CandidateIndex) -> None:
+    global _WORKER_LIST
+    _WORKER_LIST = (index, {})
+
+
+def _earlier_in_worker(bounds: tuple[int, int]) -> list[tuple[int, list[tuple[int, float, dict]]]]:
+    if _WORKER_LIST is None:
+        raise RuntimeError("a list worker was started without its list")
+    index, cache = _WORKER_LIST
+    return _earlier_in(index, bounds, cache)
+
+
 def repeats_within(records: list[Record], *, workers: int = 1, chunk: int = 2000) -> dict[str, list[Earlier]]:
     """For each record (by id) that may repeat earlier ones of the same list, those earlier ones,
     best first (at least SHOWN probability).
@@ -182,21 +195,17 @@ def repeats_within(records: list[Record], *, workers: int = 1, chunk: int = 2000
     probabilities of several earlier records of one man add up: the caller knows which go together.
     `workers` > 1 scores chunks of the list in forked processes; the answer is the same.
     """
-    global _LIST_INDEX
     if len(records) < 2:
         return {}
-    _LIST_INDEX = CandidateIndex(records)
-    _NAME_CACHE.clear()
+    index = CandidateIndex(records)
     bounds = [(start, min(start + chunk, len(records))) for start in range(0, len(records), chunk)]
-    try:
-        if workers > 1 and len(bounds) > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_earlier_in, bounds)
-        else:
-            results = [_earlier_in(b) for b in bounds]
-    finally:
-        _LIST_INDEX = None
-        _NAME_CACHE.clear()
+    if workers > 1 and len(bounds) > 1:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_list_worker,
+                                                      initargs=(index,)) as pool:
+            results = pool.map(_earlier_in_worker, bounds)
+    else:
+        cache: dict = {}
+        results = [_earlier_in(index, b, cache) for b in bounds]
     ids = [r.id for r in records]
     return {ids[k]: [Earlier(ids[i], p, explanation) for i, p, explanation in earlier]
             for result in results for k, earlier in result}

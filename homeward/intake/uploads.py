@@ -169,15 +169,30 @@ def _record(person: registry.PersonInput, number: int = 0):
         phone=person.phone, home_state=person.home_state, home_district=person.home_district, sex=person.sex)
 
 
-# Set in the parent just before the matching workers fork, so that they inherit the index for free.
-_WORKER_INDEX = None
-_WORKER_ALLOWED: set[int] | None = None
 CHUNK_ROWS = 1000
+# What a forked matching worker matches against: the registry index and the cases the uploader may
+# see. Set in each worker by the pool's initializer, from the arguments of the preview that made the
+# pool (inherited through the fork, not pickled); the parent never sets it, so no other preview, in
+# another thread, can see or replace it.
+_WORKER_STATE: tuple | None = None
 
 
-def _match_chunk(records) -> list[list[duplicates.Match]]:
-    return [duplicates.find(record, limit=1, threshold=duplicates.REVIEW, index=_WORKER_INDEX,
-                            allowed=_WORKER_ALLOWED) for record in records]
+def _match_chunk(records, index, allowed: frozenset[int]) -> list[list[duplicates.Match]]:
+    if not isinstance(allowed, (set, frozenset)):
+        raise TypeError("matching needs the set of cases the uploader may see")  # never None: all cases
+    return [duplicates.find(record, limit=1, threshold=duplicates.REVIEW, index=index, allowed=allowed)
+            for record in records]
+
+
+def _start_worker(index, allowed: frozenset[int]) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = (index, allowed)
+
+
+def _match_chunk_in_worker(records) -> list[list[duplicates.Match]]:
+    if _WORKER_STATE is None:
+        raise RuntimeError("a matching worker was started without its index")
+    return _match_chunk(records, *_WORKER_STATE)
 
 
 def _workers() -> int:
@@ -210,14 +225,15 @@ def preview(upload: Upload, *, user) -> Upload:
     more probably the same man as an earlier row than any registered case goes with that row (see
     `_within_file`). Outcomes are written in file order.
     """
-    global _WORKER_INDEX, _WORKER_ALLOWED
     from homeward.access import visible_cases
 
     upload.problem = ""
-    _WORKER_ALLOWED = set(visible_cases(user).values_list("pk", flat=True))
-    _WORKER_INDEX = duplicates.REGISTRY.current()
+    # This preview's own: passed down explicitly, so that a concurrent preview cannot change them.
+    allowed = frozenset(visible_cases(user).values_list("pk", flat=True))
+    index = duplicates.REGISTRY.current()
     workers = _workers()
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(index, allowed)) \
+        if workers > 1 else None
     rows = 0
     in_flight: deque = deque()
     file_records = []  # the rows a commit would write, as matching records, in file order
@@ -239,7 +255,7 @@ def preview(upload: Upload, *, user) -> Upload:
         records = [_record(p.fields["person"], p.number) for p, is_existing in zip(chunk, existing)
                    if not p.errors and not is_existing]
         file_records.extend(records)
-        result = pool.apply_async(_match_chunk, (records,)) if pool else _match_chunk(records)
+        result = pool.apply_async(_match_chunk_in_worker, (records,)) if pool else _match_chunk(records, index, allowed)
         in_flight.append((chunk, existing, result))
 
     try:
@@ -263,7 +279,6 @@ def preview(upload: Upload, *, user) -> Upload:
     finally:
         if pool:
             pool.terminate()
-        _WORKER_INDEX = _WORKER_ALLOWED = None
     counts = dict.fromkeys(OUTCOMES, 0)
     if not upload.problem:
         repeats = duplicates.repeats_within(file_records, workers=workers)
