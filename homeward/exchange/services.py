@@ -28,6 +28,8 @@ from .models import Ask, Discrepancy, PartnerSettings, RequestExport, Response, 
 
 DEFAULT_AUTO = 0.95
 DEFAULT_REVIEW = 0.5
+# A CSV request list in UTF-8 is always written with a BOM ("utf-8-sig" is taken as the same).
+CSV_ENCODINGS = ("utf-8", "cp1251")
 
 # The request list's columns: (field, Russian header, English header). Nothing else leaves the registry.
 COLUMNS = [
@@ -182,8 +184,12 @@ def export_request(*, partner: Partner, ask: str, cases: QuerySet[Case], fmt: st
     if fmt == "xlsx":
         write_xlsx(buffer, headers, rows, header_rows=[russian, english], sheet_title="Запрос")
     else:
+        if encoding not in (*CSV_ENCODINGS, "utf-8-sig"):
+            raise ExchangeError(f"a CSV list is written in {' or '.join(CSV_ENCODINGS)}, not {encoding!r}")
+        # As a Russian-locale Excel opens it by double-click: ';' between cells, and UTF-8 only with a BOM.
+        encoding = "utf-8-sig" if encoding.startswith("utf-8") else encoding  # recorded as written
         try:
-            write_csv(buffer, russian, [english, *rows], encoding=encoding)
+            write_csv(buffer, russian, [english, *rows], encoding=encoding, delimiter=";")
         except CellError as exc:
             raise ExchangeError(str(exc)) from None
     content = buffer.getvalue()

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         export.add_argument("--partner", required=True)
         export.add_argument("--ask", required=True, choices=Ask.values)
         export.add_argument("-o", "--output", required=True, help=".xlsx or .csv file")
-        export.add_argument("--encoding", default="utf-8", choices=["utf-8", "cp1251"], help="for CSV")
+        export.add_argument("--encoding", default="utf-8", choices=services.CSV_ENCODINGS,
+                            help="for CSV (';' between cells; UTF-8 with a BOM, as Excel wants it)")
         export.add_argument("--status", action="append", default=[], help="only cases with this status")
         export.add_argument("--office", help="only cases of this office (code)")
         export.add_argument("--origin", help="only cases of this origin country")
