@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from homeward.accounts.models import Office, Partner
+from tabular import parse_mapping
 from homeward.registry.lifecycle import STATUS_EVENTS, Event
 from homeward.registry.models import event_label_lazy
 
@@ -19,9 +20,27 @@ class ExportForm(forms.Form):
         ("xlsx", "XLSX"), ("csv-utf-8", _("CSV, UTF-8")), ("csv-cp1251", _("CSV, Windows-1251"))])
 
 
+class MappingField(forms.CharField):
+    """'Header=field', one a line (as `--map` on the command line): columns read under other names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                         label=_("Column mapping"),
+                         help_text=_('Only if a column is not recognised: one "Header=field" a line, '
+                                     'e.g. "Фамилия и имя=full_name"'), **kwargs)
+
+    def clean(self, value):
+        lines = [line.strip() for line in (super().clean(value) or "").splitlines() if line.strip()]
+        try:
+            return parse_mapping(lines)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc).replace("--map ", "")) from None
+
+
 class ImportForm(forms.Form):
     partner = forms.ModelChoiceField(Partner.objects.order_by("code"), label=_("Partner agency"))
     file = forms.FileField(label=_("Response list (XLSX or CSV)"))
+    mapping = MappingField()
 
 
 class DecisionForm(forms.Form):

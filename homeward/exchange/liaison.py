@@ -12,6 +12,7 @@ from homeward.access import Role, view_access, visible_cases
 from homeward.audit import services as audit
 
 from . import selectors, services
+from .forms import MappingField
 from .models import Discrepancy
 
 LIAISON = {Role.HOST_LIAISON}
@@ -19,6 +20,7 @@ LIAISON = {Role.HOST_LIAISON}
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Response list (XLSX or CSV)"))
+    mapping = MappingField()
 
 
 class AnswerForm(forms.Form):
@@ -45,7 +47,7 @@ def upload(request):
         return redirect("exchange:liaison_cases")
     upload = form.cleaned_data["file"]
     result = services.import_response(partner=request.user.partner, content=upload.read(), file_name=upload.name,
-                                      cases=visible_cases(request.user), by=request.user)
+                                      mapping=form.cleaned_data["mapping"], by=request.user)
     if result.errors:
         for error in result.errors[:50]:
             messages.error(request, error)

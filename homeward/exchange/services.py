@@ -16,16 +16,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from homeward import crypto
+from homeward.access import cases_sent_to_partner
 from homeward.accounts.models import Partner
 from homeward.audit import services as audit
 from homeward.registry import services as registry
 from homeward.registry.lifecycle import TRANSITIONS, Event
 from homeward.registry.models import Case
 from matching import CandidateIndex, Record, to_cyrillic
+from matching.model import exclusive_probabilities, explain
+from matching.records import prepare
 from tabular import CellError, PartialDate, TableError, open_table, parse_partial_date, write_csv, write_xlsx
+from tabular.headers import check_mapping
 
 from .models import Ask, Discrepancy, PartnerSettings, RequestExport, Response, ResponseRow, StatusWord
 
+# In a row's explanation: its reference names a case whose person the row does not match.
+REFERENCE_DISAGREES = "reference_disagrees"
 DEFAULT_AUTO = 0.95
 DEFAULT_REVIEW = 0.5
 # A CSV request list in UTF-8 is always written with a BOM ("utf-8-sig" is taken as the same).
@@ -236,38 +242,85 @@ class _Parsed:
     note: str
 
 
-def _parse(content: bytes, name: str, partner: Partner) -> tuple[list[_Parsed], list[str]]:
-    words = vocabulary(partner)
-    parsed, errors = [], []
-    try:
+# Our own request list's name columns (COLUMNS), as a partner sends the list back with a status column
+# added: read as the name, the Latin one first. Our other columns (reference, date of birth, passport)
+# are spellings tabular knows already.
+OWN_NAME_HEADERS = [COLUMNS[1][1], COLUMNS[1][2], COLUMNS[2][1], COLUMNS[2][2]]
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _open(content: bytes, name: str, mapping: dict[str, str] | None):
+    """The response list opened with the importer's mapping; a list that is our own request list sent
+    back (its name columns are nothing tabular knows) is opened again with those columns mapped."""
+    def opened(with_mapping):
         stream = io.BytesIO(content)
         stream.name = name
-        with open_table(stream) as table:
-            table.require("full_name", "status")
+        return open_table(stream, mapping=with_mapping or None)
+
+    table = opened(mapping)
+    if "full_name" in table.fields or {"given_name", "family_name"} & set(table.fields):
+        return table
+    present = {_loose(part) for header in table.headers for part in [header, *header.split(" / ")]}
+    mapped = {_loose(header) for header in mapping or {}}
+    own = next((h for h in OWN_NAME_HEADERS if _loose(h) in present and _loose(h) not in mapped), None)
+    if own is None:
+        return table
+    table.close()
+    return opened({**(mapping or {}), own: "full_name"})
+
+
+def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] | None = None,
+           ) -> tuple[list[_Parsed], list[str]]:
+    words = vocabulary(partner)
+    parsed, errors = [], []
+    today = timezone.now().date()
+    try:
+        with _open(content, name, mapping) as table:
+            table.require("status")
             column = {f: table.column(f) for f in table.fields if f}
+            if "full_name" not in column and not {"given_name", "family_name"} & set(column):
+                found = ", ".join(f'"{h}"' for h in table.headers) or "none"
+                raise TableError(_('%(name)s: no column for the name: a full name (e.g. "ФИО") or its parts '
+                                   '("Фамилия", "Имя", "Отчество"). Headers found: %(found)s. If one of them is '
+                                   'the right column, map it ("Header=field").') % {"name": name, "found": found})
+            name_column = column.get("full_name") or column.get("family_name") or column["given_name"]
             for row in table.rows():
                 v = row.values
                 problems = []
 
+                def problem(field_name, reason):
+                    problems.append(_('row %(row)s, column "%(column)s": %(reason)s')
+                                    % {"row": row.number, "column": column.get(field_name, field_name),
+                                       "reason": reason})
+
                 def date_of(field_name):
+                    text = v.get(field_name, "")
                     try:
-                        value = parse_partial_date(v.get(field_name, ""))
+                        value = parse_partial_date(text)
                     except ValueError as exc:
-                        problems.append(_('row %(row)s, column "%(column)s": %(reason)s')
-                                        % {"row": row.number, "column": column[field_name], "reason": exc})
+                        problem(field_name, exc)
+                        return ""
+                    if value and value.first_day > today:
+                        problem(field_name, _("%(date)s is in the future") % {"date": text.strip()})
                         return ""
                     return value.iso if value else ""
 
-                full_name = " ".join(v.get("full_name", "").split())
+                full_name = registry.NameInput(
+                    full_name=v.get("full_name", ""), given_name=v.get("given_name", ""),
+                    family_name=v.get("family_name", ""), patronymic=v.get("patronymic", "")).resolved_full_name()
                 if not full_name:
                     problems.append(_('row %(row)s, column "%(column)s": the name is empty')
-                                    % {"row": row.number, "column": column["full_name"]})
+                                    % {"row": row.number, "column": name_column})
                 word = v.get("status", "")
                 meaning = words.get(fold_word(word))
-                if meaning is None:
-                    problems.append(_('row %(row)s, column "%(column)s": unknown status word "%(word)s"; an '
-                                      "administrator can add its meaning on the partners page")
-                                    % {"row": row.number, "column": column["status"], "word": word})
+                if not fold_word(word):
+                    problem("status", _("the status is empty"))
+                elif meaning is None:
+                    problem("status", _('unknown status word "%(word)s"; an administrator can add its meaning on '
+                                        "the partners page") % {"word": word})
                 dob, occurred = date_of("date_of_birth"), date_of("occurred_on")
                 if problems:
                     errors.extend(problems)
@@ -317,39 +370,93 @@ def outcome(ours: str, theirs: str) -> str:
     return ResponseRow.Outcome.CONFLICTS
 
 
+def linking_scope(partner: Partner) -> QuerySet[Case]:
+    """The cases a response list from `partner` is linked against: every case named in a request list
+    to it (a retracted request names none).
+
+    Importing an answer is the organisation's act, done once per file (a second import of the same
+    bytes is a no-op), so its links are the same whoever imports it: an officer who sees one office's
+    cases links the other offices' men too. What each person then sees of the rows, the review queue
+    and the discrepancies stays within their own scope.
+    """
+    return cases_sent_to_partner(partner)
+
+
 @transaction.atomic
 def import_response(*, partner: Partner, content: bytes, file_name: str, cases: QuerySet[Case] | None = None,
-                    by=None) -> ImportResult:
+                    mapping: dict[str, str] | None = None, by=None) -> ImportResult:
     """Read a partner's answer, link every row to our cases and queue what needs a person; all or nothing.
 
-    `cases` is what the importer may link to (their visible cases); rows linked by reference apply at once.
+    Rows are linked against `linking_scope(partner)` whoever imports. `cases` is ignored: it was the
+    importer's visible cases, which made the links depend on who imported (kept only so that callers
+    not yet updated still work). `mapping` ("Header" -> field) reads columns under other names.
+    A row with our reference is applied at once only if its name, date of birth and passport agree
+    with that case as the engine sees it (the auto threshold); otherwise it is reviewed.
     """
     sha = hashlib.sha256(content).hexdigest()
     existing = Response.objects.filter(partner=partner, file_sha256=sha).first()
     if existing:
         return ImportResult(existing, _counts(existing), already_imported=True)
-    parsed, errors = _parse(content, file_name, partner)
-    scope = (cases if cases is not None else Case.objects.all()).filter(host_country=partner.country)
+    try:
+        if mapping:
+            check_mapping(mapping)
+    except ValueError as exc:
+        return ImportResult(None, dict(by_reference=0, auto=0, review=0, host_only=0, errors=1), [str(exc)])
+    parsed, errors = _parse(content, file_name, partner, mapping)
+    scope = linking_scope(partner)
     references = {p.reference for p in parsed if p.reference}
     ordered = sorted(references)
     known = {c.reference: c for start in range(0, len(ordered), CHUNK)
              for c in scope.filter(reference__in=ordered[start:start + CHUNK])}
     for p in parsed:
         if p.reference and p.reference not in known:
-            errors.append(_("row %(row)s: reference %(reference)s is not one of our cases (or not yours)")
-                          % {"row": p.number, "reference": p.reference})
+            errors.append(_("row %(row)s: reference %(reference)s is not one of the cases asked of %(partner)s")
+                          % {"row": p.number, "reference": p.reference, "partner": partner.code})
     if errors:
         return ImportResult(None, dict(by_reference=0, auto=0, review=0, host_only=0, errors=len(errors)), errors)
+    try:
+        with transaction.atomic():
+            response = _link_and_apply(partner, parsed, known, scope, content_sha=sha, file_name=file_name, by=by)
+    except ExchangeError as exc:
+        return ImportResult(None, dict(by_reference=0, auto=0, review=0, host_only=0, errors=len(exc.errors)),
+                            exc.errors)
+    return ImportResult(response, _counts(response))
 
+
+def _row_record(p: _Parsed) -> Record:
+    return Record(id=f"row{p.number}", full_name=p.full_name, date_of_birth=p.date_of_birth, passport_number=p.passport)
+
+
+def _reference_agreement(index: CandidateIndex, position: dict[str, int], p: _Parsed, case: Case) -> tuple[float, dict]:
+    """How probably the row is the man of the case its reference names, and the engine's reasons.
+
+    The engine weighs the row's name, date of birth and passport against that case exactly as it weighs
+    a row without reference against its candidates (the same index, so the same name frequencies), with
+    one difference: the reference has already picked the one candidate, so the prior is the model's
+    prior that the man is in the registry, not that prior spread over every case. Agreeing fields carry
+    the link over the auto threshold; a man who is plainly someone else (a wrong digit) falls far below.
+    """
+    at = position.get(str(case.pk))
+    if at is None:
+        return 0.0, {}
+    scored = index.scored(prepare(_row_record(p)), among=[at])
+    if not scored:
+        return 0.0, {}
+    _at, weight, parts = scored[0]
+    return exclusive_probabilities([weight], 1, index.model.prior)[0], explain(parts)
+
+
+def _link_and_apply(partner: Partner, parsed: list[_Parsed], known: dict[str, Case], scope: QuerySet[Case], *,
+                    content_sha: str, file_name: str, by) -> Response:
     now = timezone.now()
-    response = Response.objects.create(partner=partner, file_name=file_name, file_sha256=sha, imported_at=now,
+    response = Response.objects.create(partner=partner, file_name=file_name, file_sha256=content_sha, imported_at=now,
                                        imported_by=by, rows=len(parsed))
     auto_at, review_at = thresholds(partner)
     to_match = [p for p in parsed if not p.reference]
-    index, by_pk = _index(scope) if to_match else (None, {})
-    found_for = dict(zip((p.number for p in to_match), _candidates(index, [
-        Record(id=f"row{p.number}", full_name=p.full_name, date_of_birth=p.date_of_birth, passport_number=p.passport)
-        for p in to_match], review_at)))
+    index, by_pk = _index(scope)
+    position = {record.id: at for at, record in enumerate(index.records)} if known else {}
+    found_for = dict(zip((p.number for p in to_match),
+                         _candidates(index, [_row_record(p) for p in to_match], review_at)))
     rows = []
     for p in parsed:
         row = ResponseRow(response=response, number=p.number, reference=p.reference, full_name=p.full_name,
@@ -357,7 +464,15 @@ def import_response(*, partner: Partner, content: bytes, file_name: str, cases: 
                           military_unit=p.unit, location=p.location, status_word=p.word, event=p.event,
                           occurred_on=p.occurred_on, note=p.note)
         if p.reference:
-            row.link, row.case, row.probability = ResponseRow.Link.BY_REFERENCE, known[p.reference], 1.0
+            row.case = known[p.reference]
+            row.probability, fields = _reference_agreement(index, position, p, row.case)
+            row.explanation = {"fields": fields}
+            if row.probability >= auto_at:
+                row.link = ResponseRow.Link.BY_REFERENCE
+            else:
+                # One wrong digit in a reference must not put another man's news on a case: a person decides.
+                row.link = ResponseRow.Link.REVIEW
+                row.explanation[REFERENCE_DISAGREES] = True
         elif found := found_for[p.number]:
             best = found[0]
             row.case, row.probability = by_pk[int(best.id)], best.match_probability
@@ -374,20 +489,27 @@ def import_response(*, partner: Partner, content: bytes, file_name: str, cases: 
     ResponseRow.objects.bulk_create(rows, batch_size=2000)
     rows = list(response.response_rows.select_related("case", "response__partner"))
     _apply([r for r in rows if r.link == ResponseRow.Link.BY_REFERENCE], by, now)
-    _open_discrepancies(response, rows, by, now)
+    _open_discrepancies(response, rows, scope, by, now)
     audit.record_change(by, response, action=audit.Action.IMPORT,
-                        after={"partner": partner.code, "file": file_name, "sha256": sha, **_counts(response)})
-    return ImportResult(response, _counts(response))
+                        after={"partner": partner.code, "file": file_name, "sha256": content_sha, **_counts(response)})
+    return response
 
 
 # Below this many rows the engine's queries take seconds; above it they are shared among processes.
 PARALLEL_FROM = 5000
-_SHARED_INDEX: CandidateIndex | None = None
+# The index a forked worker queries: set in the worker itself by the pool's initializer (it is the
+# parent's own index, inherited through the fork, never pickled), so no other request can see or change it.
+_WORKER_INDEX: CandidateIndex | None = None
+
+
+def _start_worker(index: CandidateIndex) -> None:
+    global _WORKER_INDEX
+    _WORKER_INDEX = index
 
 
 def _query_chunk(args: tuple[list[Record], float]) -> list[list]:
     records, threshold = args
-    return [_SHARED_INDEX.candidates(r, limit=3, threshold=threshold) for r in records]
+    return [_WORKER_INDEX.candidates(r, limit=3, threshold=threshold) for r in records]
 
 
 def _candidates(index: CandidateIndex | None, records: list[Record], threshold: float) -> list[list]:
@@ -396,18 +518,15 @@ def _candidates(index: CandidateIndex | None, records: list[Record], threshold: 
     A 50k-row answer against a 100k registry spends most of its time here, so large lists are split
     among forked processes: they inherit the built index instead of rebuilding it, and touch no database.
     """
-    global _SHARED_INDEX
+    if not records:
+        return []
     processes = min(4, os.cpu_count() or 1)
     if len(records) < PARALLEL_FROM or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [index.candidates(r, limit=3, threshold=threshold) for r in records]
     size = -(-len(records) // (processes * 4))
     chunks = [(records[i:i + size], threshold) for i in range(0, len(records), size)]
-    _SHARED_INDEX = index
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return [found for part in pool.map(_query_chunk, chunks) for found in part]
-    finally:
-        _SHARED_INDEX = None
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker, initargs=(index,)) as pool:
+        return [found for part in pool.map(_query_chunk, chunks) for found in part]
 
 
 def _counts(response: Response) -> dict:
@@ -441,7 +560,16 @@ def _apply_chunk(rows: list[ResponseRow], by, now: datetime) -> None:
                      "status_word": row.status_word, "date_given": bool(row.occurred_on)}))
         row.decision = ResponseRow.Decision.ACCEPTED
         row.decided_at, row.decided_by = now, by
-    registry.append_events(events)
+    try:
+        registry.append_events(events)
+    except registry.RegistryError as exc:
+        # Nothing was appended (append_events is all or none); name every refused row, not just the first.
+        refused = registry.check_new_events(events) or [(None, str(exc))]
+        errors = [_("%(file)s, row %(row)s: %(reason)s") % {"file": rows[at].response.file_name,
+                                                             "row": rows[at].number, "reason": reason}
+                  if at is not None else reason for at, reason in refused]
+        raise ExchangeError(errors[0] if len(errors) == 1 else _("%(count)s rows refused; the first: %(error)s")
+                            % {"count": len(errors), "error": errors[0]}, errors) from None
     ResponseRow.objects.filter(pk__in=[r.pk for r in rows]).update(
         decision=ResponseRow.Decision.ACCEPTED, decided_at=now, decided_by=by)
     conflicts = [row for row in rows if row.outcome == ResponseRow.Outcome.CONFLICTS]
@@ -458,10 +586,11 @@ def _apply_chunk(rows: list[ResponseRow], by, now: datetime) -> None:
         .update(state=Discrepancy.State.RESOLVED, note="answered in a later response", updated_at=now)
 
 
-def _open_discrepancies(response: Response, rows: list[ResponseRow], by, now: datetime) -> None:
+def _open_discrepancies(response: Response, rows: list[ResponseRow], scope: QuerySet[Case], by,
+                        now: datetime) -> None:
     partner = response.partner
     named = {r.case_id for r in rows if r.case_id}
-    asked = set(Case.objects.filter(request_exports__partner=partner).values_list("pk", flat=True))
+    asked = set(scope.values_list("pk", flat=True))
     waiting = set(Discrepancy.objects.filter(partner=partner, kind=Discrepancy.Kind.OURS_ONLY)
                   .exclude(state=Discrepancy.State.RESOLVED).values_list("case_id", flat=True))
     answered = set(ResponseRow.objects.filter(response__partner=partner, decision=ResponseRow.Decision.ACCEPTED)

@@ -71,8 +71,9 @@ def import_response(request):
         _errors(request, form)
         return redirect("exchange:overview")
     upload = form.cleaned_data["file"]
+    # Linked against every case asked of the partner, whoever imports (services.linking_scope).
     result = services.import_response(partner=form.cleaned_data["partner"], content=upload.read(),
-                                      file_name=upload.name, cases=visible_cases(request.user), by=request.user)
+                                      file_name=upload.name, mapping=form.cleaned_data["mapping"], by=request.user)
     if result.errors:
         for error in result.errors[:50]:
             messages.error(request, error)

@@ -65,6 +65,7 @@ def test_import_review_accept_and_reject_from_the_pages(signed_in, registry60, p
 
 
 def test_a_bad_file_is_refused_with_the_row_named(signed_in, registry60, partner):
+    services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
     rows = response_rows(list(Case.objects.order_by("reference")[:10]))
     rows[2]["Статус"] = "откомандирован"
     response = upload(signed_in, partner, as_cp1251_csv(rows))
@@ -85,6 +86,7 @@ def test_administrator_extends_the_vocabulary_and_adds_partners(client, db, regi
                                                "review": "0.4"})
     page = client.get(reverse("exchange:partners")).content.decode()
     assert "BY-MOD" in page and "0.9" in page and "откомандирован" in page
+    services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
     rows = response_rows(list(Case.objects.order_by("reference")[:10]))
     rows[2]["Статус"] = "откомандирован"
     result = services.import_response(partner=partner, content=as_cp1251_csv(rows), file_name="x.csv")
@@ -159,6 +161,7 @@ def test_reconciliation_case_panel_and_recheck_list(signed_in, registry60, partn
 
 
 def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry60, partner):
+    services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
     rows = response_rows(list(Case.objects.order_by("reference")[:9]))
     rows[-1]["ФИО"] = "<script>alert(1)</script> БРАР"
     services.import_response(partner=partner, content=as_xlsx_with_title(rows), file_name="h.xlsx")

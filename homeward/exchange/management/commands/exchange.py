@@ -8,6 +8,7 @@ from homeward.accounts.models import Office, Partner
 from homeward.exchange import services
 from homeward.exchange.models import Ask, Response
 from homeward.registry.models import Case
+from tabular import parse_mapping
 
 
 def partner_of(code: str) -> Partner:
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         imp.add_argument("--partner", required=True)
         imp.add_argument("file")
         imp.add_argument("--format", choices=["text", "json"], default="text")
+        imp.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                         help="read column HEADER as FIELD (repeatable), e.g. --map 'Фамилия и имя=full_name'")
         review = sub.add_parser("review", help="decide on proposed links")
         review.add_argument("--accept-auto", action="store_true", required=True,
                             help="accept every auto-proposed link of the open responses")
@@ -77,12 +80,16 @@ class Command(BaseCommand):
 
     def import_file(self, opts):
         partner = partner_of(opts["partner"])
+        try:
+            mapping = parse_mapping(opts["map"])
+        except ValueError as exc:
+            raise CommandError(f"bad --map value: {exc}") from None
         path = Path(opts["file"])
         try:
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path} cannot be read: {exc.strerror}") from None
-        result = services.import_response(partner=partner, content=content, file_name=path.name)
+        result = services.import_response(partner=partner, content=content, file_name=path.name, mapping=mapping)
         for error in result.errors:
             self.stderr.write(error)
         if opts["format"] == "json":
