@@ -65,8 +65,9 @@ def discrepancies(request):
     items = list(selectors.open_discrepancies(request.user.partner, visible_cases(request.user))
                  .filter(case__isnull=False))
     audit.record_reads(request.user, [i.case for i in items], detail="liaison: discrepancies")
+    # The officers' notes are internal: the liaison sees the question and its own answers only.
     return render(request, "exchange/liaison_discrepancies.html", {
-        "items": [(i, selectors.age_days(i)) for i in items], "form": AnswerForm(),
+        "items": [(i, selectors.age_days(i), selectors.partner_answers(i)) for i in items], "form": AnswerForm(),
     })
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from dataclasses import dataclass
 
@@ -112,6 +113,18 @@ def open_discrepancies(partner: Partner | None, cases: QuerySet[Case]) -> QueryS
         items = items.filter(partner=partner)
     visible = items.filter(case__in=cases) | items.filter(case__isnull=True)
     return visible.select_related("partner", "case", "row", "owner").order_by("opened_at", "id")
+
+
+def partner_answers(item: Discrepancy) -> str:
+    """What the partner's liaison may read of a discrepancy's note: its own answers only.
+
+    The note is the officers' working note, internal to us; `services.answer_discrepancy` appends each
+    answer to it as a line starting "[YYYY-MM-DD CODE] " (and an officer's note replaces the whole note),
+    so the answers are the note from the first such line of this partner on.
+    """
+    stamp = re.compile(rf"^\[\d{{4}}-\d{{2}}-\d{{2}} {re.escape(item.partner.code)}\] ", re.MULTILINE)
+    first = stamp.search(item.note or "")
+    return item.note[first.start():] if first else ""
 
 
 def age_days(item: Discrepancy) -> int:

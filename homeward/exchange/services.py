@@ -698,8 +698,11 @@ def answer_discrepancy(item: Discrepancy, *, answer: str, by) -> Discrepancy:
     """The partner's liaison answers a discrepancy; an officer still decides whether it is resolved."""
     if not answer.strip():
         raise ExchangeError(_("an answer cannot be empty"))
+    item = Discrepancy.objects.select_for_update().select_related("partner").get(pk=item.pk)
     if by.partner_id != item.partner_id:
         raise ExchangeError(_("only the partner asked can answer"))
+    if item.state == Discrepancy.State.RESOLVED:
+        raise ExchangeError(_("this question is already settled; it takes no more answers"))
     stamp = timezone.now()
     note = f"{item.note}\n" if item.note else ""
     note += f"[{stamp:%Y-%m-%d} {item.partner.code}] {answer.strip()}"

@@ -59,7 +59,7 @@ def test_liaison_answers_a_discrepancy_and_an_officer_still_resolves_it(client, 
                                       updated_at=sent[0].created_at)
     client.force_login(liaison)
     page = client.get(reverse("exchange:liaison_discrepancies"))
-    assert [i.pk for i, _age in page.context["items"]] == [item.pk]
+    assert [i.pk for i, _age, _answers in page.context["items"]] == [item.pk]
     client.post(reverse("exchange:liaison_answer", args=[item.pk]), {"answer": "Уволен 01.09.2024, приказ 123"})
     item.refresh_from_db()
     assert item.state == Discrepancy.State.ANSWERED and "приказ 123" in item.note
@@ -83,3 +83,33 @@ def test_a_retracted_request_no_longer_shows_the_case_to_the_liaison(liaison, pa
     assert sent[0] not in visible and sent[1] in visible
     shown = [item["case"] for item in services.sent_to_partner(partner, visible_cases(liaison))]
     assert sent[0] not in shown and sent[1] in shown
+
+
+def test_a_settled_question_takes_no_more_answers(client, liaison, partner, sent, officer):
+    item = Discrepancy.objects.create(partner=partner, case=sent[0], kind=Discrepancy.Kind.CONFLICT,
+                                      summary="we: discharged; they: в строю", opened_at=sent[0].created_at,
+                                      updated_at=sent[0].created_at)
+    services.update_discrepancy(item, state=Discrepancy.State.RESOLVED, note="order 123 seen; discharged", by=officer)
+    with pytest.raises(services.ExchangeError, match="already settled"):
+        services.answer_discrepancy(item, answer="в строю", by=liaison)
+    client.force_login(liaison)
+    page = client.post(reverse("exchange:liaison_answer", args=[item.pk]), {"answer": "в строю"}, follow=True)
+    assert "этот вопрос уже закрыт" in page.content.decode()  # the liaison reads Russian
+    item.refresh_from_db()
+    assert item.state == Discrepancy.State.RESOLVED and item.note == "order 123 seen; discharged"
+
+
+def test_the_liaison_sees_its_own_answers_not_the_officers_notes(client, liaison, partner, sent, officer):
+    item = Discrepancy.objects.create(partner=partner, case=sent[0], kind=Discrepancy.Kind.CONFLICT,
+                                      summary="we: discharged; they: в строю", opened_at=sent[0].created_at,
+                                      updated_at=sent[0].created_at)
+    services.update_discrepancy(item, state=Discrepancy.State.OPEN, note="mother says he called from Rostov on 3 May",
+                                by=officer)
+    client.force_login(liaison)
+    page = client.get(reverse("exchange:liaison_discrepancies")).content.decode()
+    assert "Rostov" not in page
+    services.answer_discrepancy(item, answer="Уволен 01.09.2024,\nприказ 123", by=liaison)
+    page = client.get(reverse("exchange:liaison_discrepancies")).content.decode()
+    assert "Rostov" not in page and "Уволен 01.09.2024" in page and "приказ 123" in page
+    item.refresh_from_db()
+    assert "Rostov" in item.note  # the officers still have their note
