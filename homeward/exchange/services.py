@@ -20,18 +20,23 @@ from homeward.access import cases_sent_to_partner
 from homeward.accounts.models import Partner
 from homeward.audit import services as audit
 from homeward.registry import services as registry
+from homeward.registry.merging import survivor_of
 from homeward.registry.lifecycle import TRANSITIONS, Event
 from homeward.registry.models import Case
 from matching import CandidateIndex, Record, to_cyrillic
 from matching.model import exclusive_probabilities, explain
 from matching.records import prepare
-from tabular import CellError, PartialDate, TableError, open_table, parse_partial_date, write_csv, write_xlsx
+from tabular import (CellError, PartialDate, TableError, open_table, parse_date_of_birth, parse_partial_date,
+                     write_csv, write_xlsx)
 from tabular.headers import check_mapping
 
 from .models import Ask, Discrepancy, PartnerSettings, RequestExport, Response, ResponseRow, StatusWord
 
 # In a row's explanation: its reference names a case whose person the row does not match.
 REFERENCE_DISAGREES = "reference_disagrees"
+# How often a reference the partner quotes back names the right case: copied from our own request list,
+# it is wrong only by a slip (a digit mistyped, a row shifted).
+REFERENCE_PRIOR = 0.99
 DEFAULT_AUTO = 0.95
 DEFAULT_REVIEW = 0.5
 # A CSV request list in UTF-8 is always written with a BOM ("utf-8-sig" is taken as the same).
@@ -296,10 +301,10 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                                     % {"row": row.number, "column": column.get(field_name, field_name),
                                        "reason": reason})
 
-                def date_of(field_name):
+                def date_of(field_name, parse=parse_partial_date):
                     text = v.get(field_name, "")
                     try:
-                        value = parse_partial_date(text)
+                        value = parse(text)
                     except ValueError as exc:
                         problem(field_name, exc)
                         return ""
@@ -321,7 +326,7 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                 elif meaning is None:
                     problem("status", _('unknown status word "%(word)s"; an administrator can add its meaning on '
                                         "the partners page") % {"word": word})
-                dob, occurred = date_of("date_of_birth"), date_of("occurred_on")
+                dob, occurred = date_of("date_of_birth", parse_date_of_birth), date_of("occurred_on")
                 if problems:
                     errors.extend(problems)
                     continue
@@ -432,8 +437,9 @@ def _reference_agreement(index: CandidateIndex, position: dict[str, int], p: _Pa
 
     The engine weighs the row's name, date of birth and passport against that case exactly as it weighs
     a row without reference against its candidates (the same index, so the same name frequencies), with
-    one difference: the reference has already picked the one candidate, so the prior is the model's
-    prior that the man is in the registry, not that prior spread over every case. Agreeing fields carry
+    one difference: the reference has already picked the one candidate, and references are right far
+    more often than not (REFERENCE_PRIOR), so the question is whether the row contradicts it, not
+    whether the row alone would find that case among all of ours. Agreeing fields, or a name alone, carry
     the link over the auto threshold; a man who is plainly someone else (a wrong digit) falls far below.
     """
     at = position.get(str(case.pk))
@@ -443,7 +449,7 @@ def _reference_agreement(index: CandidateIndex, position: dict[str, int], p: _Pa
     if not scored:
         return 0.0, {}
     _at, weight, parts = scored[0]
-    return exclusive_probabilities([weight], 1, index.model.prior)[0], explain(parts)
+    return exclusive_probabilities([weight], 1, REFERENCE_PRIOR)[0], explain(parts)
 
 
 def _link_and_apply(partner: Partner, parsed: list[_Parsed], known: dict[str, Case], scope: QuerySet[Case], *,
@@ -464,8 +470,9 @@ def _link_and_apply(partner: Partner, parsed: list[_Parsed], known: dict[str, Ca
                           military_unit=p.unit, location=p.location, status_word=p.word, event=p.event,
                           occurred_on=p.occurred_on, note=p.note)
         if p.reference:
-            row.case = known[p.reference]
-            row.probability, fields = _reference_agreement(index, position, p, row.case)
+            row.probability, fields = _reference_agreement(index, position, p, known[p.reference])
+            # a case merged since the request stands for the man no longer: its survivor takes the news
+            row.case = survivor_of(known[p.reference])
             row.explanation = {"fields": fields}
             if row.probability >= auto_at:
                 row.link = ResponseRow.Link.BY_REFERENCE
@@ -475,7 +482,7 @@ def _link_and_apply(partner: Partner, parsed: list[_Parsed], known: dict[str, Ca
                 row.explanation[REFERENCE_DISAGREES] = True
         elif found := found_for[p.number]:
             best = found[0]
-            row.case, row.probability = by_pk[int(best.id)], best.match_probability
+            row.case, row.probability = survivor_of(by_pk[int(best.id)]), best.match_probability
             row.explanation = {"fields": best.explanation,
                                "others": [{"case": by_pk[int(c.id)].reference, "probability": c.match_probability}
                                           for c in found[1:]]}

@@ -143,7 +143,7 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         if not name.resolved_full_name():
             read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
         person = registry.PersonInput(
-            names=[name], sex=read_sex(read), date_of_birth=read.partial_date("date_of_birth"),
+            names=[name], sex=read_sex(read), date_of_birth=read.date_of_birth(),
             home_state=read.text("home_state", max_length=100), home_district=read.text("home_district", max_length=100),
             home_village=read.text("home_village", max_length=100),
             passport_number=read.text("passport_number", max_length=64), phone=read.text("phone", max_length=64))

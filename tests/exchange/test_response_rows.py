@@ -217,3 +217,23 @@ def test_accept_auto_names_the_refused_rows_and_accepts_none(registry60, partner
     assert f"auto.csv, row {auto[2].number}: " in str(refused.value)
     assert CaseEvent.objects.count() == events
     assert not ResponseRow.objects.filter(decision="accepted").exists()
+
+
+# ---------------------------------------------------------------- a merged case's news goes to its survivor
+
+
+def test_news_about_a_case_merged_since_the_request_goes_to_the_case_that_stands_for_him(registry60, partner, officer):
+    from homeward.registry import merging
+
+    cases = sent(registry60, partner)
+    absorbed, survivor = cases[0], cases[1]
+    merging.merge_cases(survivor, absorbed, officer, "the same man, reported twice")
+    rows = response_rows([absorbed])[:1]
+    rows[0]["Статус"] = "погиб"
+    rows[0]["Дата рождения"] = rows[0]["Дата рождения"][:6] + rows[0]["Дата рождения"][8:]   # dd.mm.yy
+    result = services.import_response(partner=partner, content=as_cp1251_csv(rows), file_name="r.csv", by=officer)
+    assert result.counts["by_reference"] == 1, result.errors
+    assert CaseEvent.objects.filter(case=survivor, kind=Event.KILLED).exists()
+    assert not CaseEvent.objects.filter(case=absorbed, kind=Event.KILLED).exists()
+    assert Case.objects.get(pk=absorbed.pk).status == Event.MERGED
+    assert ResponseRow.objects.get().date_of_birth == absorbed.person.date_of_birth   # two-digit year read
