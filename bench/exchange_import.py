@@ -72,7 +72,12 @@ def load_registry(n: int, rng: random.Random):
     partner = Partner.objects.create(code="RU-MOD", name="Ministry of Defence", country="RU")
     export = RequestExport.objects.create(partner=partner, ask="identify", file_name="request.xlsx", file_sha256="0" * 64,
                                           created_at=now)
-    export.cases.set(cases[: n // 2])
+    export.cases.set(cases)
+    # As export_request notes it on every case: an answer is linked against the cases asked of the partner.
+    CaseEvent.objects.bulk_create([CaseEvent(case=c, kind="request_sent", occurred_on=now.date().isoformat(),
+                                             occurred_from=now.date(), recorded_at=now, source=partner.code,
+                                             details={"partner": partner.code, "export": export.pk, "ask": "identify"})
+                                   for c in cases], batch_size=5000)
     return partner, cases, people, passports
 
 
