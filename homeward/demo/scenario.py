@@ -208,10 +208,13 @@ def _demo_offices_and_users(stdout) -> User:
 
 @transaction.atomic
 def seed_demo(stdout=None) -> bool:
-    """Create the demo caseload once; returns False when it is already there."""
-    officer = _demo_offices_and_users(stdout)
+    """Create the demo caseload once; returns False when it is already there.
+
+    A registry that holds cases already, demo or real, gets no demo accounts either: their password is
+    public."""
     if Case.objects.exists():
         return False
+    officer = _demo_offices_and_users(stdout)
     build = _Builder(random.Random(20240809), officer)
     d1, d2 = FIRST_FIGURES_DAY, SECOND_FIGURES_DAY
     late = d1 + timedelta(days=3)

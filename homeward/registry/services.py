@@ -240,6 +240,9 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
                import_batch: ImportBatch | None = None) -> Report:
     if report.source_type not in Report.SourceType.values:
         raise RegistryError(f"unknown report source {report.source_type!r}")
+    recorded_at = _checked_recorded_at(recorded_at)
+    if report.received_on > recorded_at.date():
+        raise RegistryError(f"received_on {report.received_on} is after the report was recorded ({recorded_at.date()})")
     row = Report.objects.create(
         case=case,
         source_type=report.source_type,
@@ -250,7 +253,7 @@ def add_report(*, case: Case, report: ReportInput, recorded_at: datetime | None 
         received_on=report.received_on,
         original_text=names.clean(report.original_text),
         consent_to_share=report.consent_to_share,
-        recorded_at=_checked_recorded_at(recorded_at),
+        recorded_at=recorded_at,
         recorded_by=recorded_by,
         import_batch=import_batch,
     )

@@ -130,3 +130,17 @@ def test_a_partner_system_posts_its_response_list(db, officer):
                                                          "partner": "UA-MOD"}, format="multipart")
     assert other.status_code == 403
     assert APIClient().post("/api/v1/exchange/responses/", {}, format="multipart").status_code == 401
+
+
+def test_a_report_received_in_the_future_is_refused_as_on_the_officer_form(api, cases):
+    url = f"/api/v1/cases/{cases[0].reference}/reports/"
+    response = api.post(url, {"source_type": "family", "received_on": "2099-01-01"}, format="json")
+    assert response.status_code == 400
+    assert "2099-01-01 is after the report was recorded" in response.json()["error"]["message"]
+    assert not cases[0].reports.exists()
+
+
+def test_a_method_an_endpoint_does_not_have_is_405_not_a_role_problem(api, cases):
+    response = api.delete(f"/api/v1/cases/{cases[0].reference}/")
+    assert response.status_code == 405
+    assert response.json()["error"]["status"] == 405

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from homeward.demo.scenario import DEMO_PASSWORD, DEMO_USERS, seed_demo
 
@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo caseload")
 
     def handle(self, *args, addrport, no_demo, **options):
+        if settings.PRODUCTION and not no_demo:
+            raise CommandError("HOMEWARD_PRODUCTION is set: the demo caseload and its accounts, whose password is "
+                               "public, are never loaded into a real registry; run with --no-demo")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo:
