@@ -24,7 +24,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             services.record_failed_login(username, address)
             raise
-        services.forget_failed_logins(username)
+        services.forget_failed_logins(username, address)
         return cleaned
 
 

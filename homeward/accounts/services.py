@@ -19,12 +19,27 @@ from .models import FailedLogin
 RECOVERY_CODES = 10
 
 
+# Wrong passwords are counted per account from one address, and per address for all accounts (a wider
+# limit: many colleagues may sign in from one office's address). Failures on an account from other
+# addresses never pause it: otherwise anyone could keep an officer out by typing her name with wrong
+# passwords; the second factor is what protects the account.
+ADDRESS_LIMIT_FACTOR = 4
+
+
+def _recent_failures():
+    return FailedLogin.objects.filter(at__gte=timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS))
+
+
+def _same_address(client_address: str | None) -> Q:
+    return Q(client_address=client_address) if client_address else Q(client_address__isnull=True)
+
+
 def login_paused(username: str, client_address: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = FailedLogin.objects.filter(at__gte=since)
-    by_name = recent.filter(username__iexact=username).count()
-    by_address = recent.filter(client_address=client_address).count() if client_address else 0
-    return max(by_name, by_address) >= settings.LOGIN_FAILURE_LIMIT
+    """Whether sign-in for this name from this address waits (too many recent wrong passwords from it)."""
+    from_here = _recent_failures().filter(_same_address(client_address))
+    if from_here.filter(username__iexact=username).count() >= settings.LOGIN_FAILURE_LIMIT:
+        return True
+    return from_here.count() >= settings.LOGIN_FAILURE_LIMIT * ADDRESS_LIMIT_FACTOR
 
 
 def record_failed_login(username: str, client_address: str | None) -> None:
@@ -33,8 +48,9 @@ def record_failed_login(username: str, client_address: str | None) -> None:
                  detail=f"failed password from {client_address or 'unknown address'}")
 
 
-def forget_failed_logins(username: str) -> None:
-    FailedLogin.objects.filter(Q(username__iexact=username)).delete()
+def forget_failed_logins(username: str, client_address: str | None) -> None:
+    """After the right password: this address's failures on this account stop counting (not others')."""
+    FailedLogin.objects.filter(_same_address(client_address), username__iexact=username).delete()
 
 
 def pending_totp_device(user) -> TOTPDevice:

@@ -27,7 +27,11 @@ from .notify import Message, notifier
 FAMILY = "family web form"
 PASSCODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 SUBMISSIONS_PER_ADDRESS = 5  # per hour
-WRONG_PER_REFERENCE = 5  # per 15 minutes
+# Wrong passcodes, per 15 minutes: from one address for one reference, and from one address in all.
+# There is no limit per reference alone: whoever knows (or counts through) the references could then
+# keep a family out of its own page. A passcode has ~60 bits, so guessing is hopeless anyway; the
+# limits tell a person who keeps mistyping to stop, they never refuse the right passcode.
+WRONG_PER_REFERENCE_AND_ADDRESS = 5
 WRONG_PER_ADDRESS = 20
 WINDOW = timedelta(minutes=15)
 SUBMISSION_WINDOW = timedelta(hours=1)
@@ -84,10 +88,16 @@ def _check_submission_rate(client: str) -> None:
                           "Please try again later, or call the helpline."))
 
 
+def _passcode_keys(reference: str, client: str) -> tuple[str, str]:
+    """The throttle keys of a wrong passcode: this address for this reference, and this address."""
+    return f"ref:{reference}|ip:{client}", f"ip:{client}"
+
+
 def _check_passcode_rate(reference: str, client: str) -> None:
     since = timezone.now() - WINDOW
-    if (_count(Attempt.Kind.WRONG_PASSCODE, f"ref:{reference}", since) >= WRONG_PER_REFERENCE
-            or _count(Attempt.Kind.WRONG_PASSCODE, f"ip:{client}", since) >= WRONG_PER_ADDRESS):
+    per_reference, per_address = _passcode_keys(reference, client)
+    if (_count(Attempt.Kind.WRONG_PASSCODE, per_reference, since) >= WRONG_PER_REFERENCE_AND_ADDRESS
+            or _count(Attempt.Kind.WRONG_PASSCODE, per_address, since) >= WRONG_PER_ADDRESS):
         raise Throttled(_("Too many wrong passcodes. For your family's safety, please wait 15 minutes "
                           "before trying again."))
 
@@ -128,9 +138,12 @@ def _dummy_hash() -> str:
 
 
 def open_family_case(reference: str, passcode: str, client: str) -> Case:
-    """The case a reference and passcode open, or IntakeError; wrong passcodes are counted and throttled."""
+    """The case a reference and passcode open, or IntakeError.
+
+    The right passcode always opens the case: it is checked first, so that no one's wrong guesses, from
+    wherever, can keep a family out. Wrong passcodes are counted per address and per reference from
+    that address; past either limit the answer is to wait (the same answer whether the reference exists)."""
     reference = " ".join(reference.split()).upper()[:32]
-    _check_passcode_rate(reference, client)
     hashes = FamilyAccess.objects.filter(case__reference=reference).values_list("passcode_hash", "case_id")
     for passcode_hash, case_id in hashes:
         if check_password(_normal_passcode(passcode), passcode_hash):
@@ -140,7 +153,8 @@ def open_family_case(reference: str, passcode: str, client: str) -> Case:
     if not hashes:
         # Same cost and same answer as a wrong passcode: the page must not tell which references exist.
         check_password(_normal_passcode(passcode), _dummy_hash())
-    _note_attempt(Attempt.Kind.WRONG_PASSCODE, f"ref:{reference}", f"ip:{client}")
+    _check_passcode_rate(reference, client)
+    _note_attempt(Attempt.Kind.WRONG_PASSCODE, *_passcode_keys(reference, client))
     raise IntakeError(_("That reference and passcode do not match. Check both and try again."))
 
 

@@ -31,6 +31,37 @@ def test_a_right_password_clears_earlier_failures(client, officer, settings):
     assert client.session["_auth_user_id"] == str(officer.pk)
 
 
+def sign_in(client, password, address, username="officer"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_wrong_passwords_from_elsewhere_never_refuse_the_right_one(client, officer, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for i in range(5):
+        sign_in(client, "wrong password", f"203.0.113.{i + 1}")
+    for _ in range(3):
+        sign_in(client, "wrong password", "203.0.113.99")
+    response = sign_in(client, "correct horse battery", "198.51.100.5")
+    assert "Too many failed attempts" not in response.content.decode()
+    assert client.session["_auth_user_id"] == str(officer.pk)
+    # The address that failed three times still waits, and the right password from elsewhere did not free it.
+    client.logout()
+    response = sign_in(client, "correct horse battery", "203.0.113.99")
+    assert "Too many failed attempts" in response.content.decode() and "_auth_user_id" not in client.session
+
+
+def test_one_address_failing_on_many_accounts_waits(client, officer, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    from homeward.accounts import services
+    for i in range(2 * services.ADDRESS_LIMIT_FACTOR):
+        response = sign_in(client, "wrong password", "203.0.113.7", username=f"someone{i}")
+        assert "Too many failed attempts" not in response.content.decode()
+    response = sign_in(client, "correct horse battery", "203.0.113.7")
+    assert "Too many failed attempts" in response.content.decode() and "_auth_user_id" not in client.session
+    sign_in(client, "correct horse battery", "203.0.113.8")
+    assert client.session["_auth_user_id"] == str(officer.pk)
+
+
 @pytest.fixture
 def second_factor_on(settings):
     settings.REQUIRE_SECOND_FACTOR = True

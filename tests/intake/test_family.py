@@ -101,25 +101,43 @@ def test_without_a_passcode_the_status_page_sends_you_to_the_lookup(client, db):
     assert response.status_code == 302 and response["Location"] == reverse("intake:family_lookup")
 
 
-def test_wrong_passcodes_are_throttled_per_reference(client, db):
+def test_wrong_passcodes_from_elsewhere_never_keep_a_family_out(client, db):
     receipt = submit(client).context["receipt"]
-    for attempt in range(services.WRONG_PER_REFERENCE):
-        html = lookup(client, receipt["reference"], "WRONG-CODE-0000", address=f"10.0.1.{attempt}").content.decode()
+    # Someone who knows the reference tries passcodes from one address, then from many.
+    for attempt in range(services.WRONG_PER_REFERENCE_AND_ADDRESS + 2):
+        lookup(client, receipt["reference"], "WRONG-CODE-0000", address="203.0.113.9")
+    for attempt in range(10):
+        lookup(client, receipt["reference"], "WRONG-CODE-0000", address=f"10.0.1.{attempt}")
+    html = lookup(client, receipt["reference"], receipt["passcode"], address="198.51.100.7").content.decode()
+    assert "We have received your report" in html and "Too many" not in html
+
+
+def test_wrong_passcodes_are_throttled_per_reference_from_one_address(client, db):
+    receipt = submit(client).context["receipt"]
+    for attempt in range(services.WRONG_PER_REFERENCE_AND_ADDRESS):
+        html = lookup(client, receipt["reference"], "WRONG-CODE-0000", address="10.0.1.1").content.decode()
         assert "do not match" in html
-    # Even the right passcode, from a fresh address, now waits.
-    html = lookup(client, receipt["reference"], receipt["passcode"], address="10.9.9.9").content.decode()
+    html = lookup(client, receipt["reference"], "WRONG-CODE-0000", address="10.0.1.1").content.decode()
     assert "Too many wrong passcodes" in html and "family-status" not in html
+    # The same answer for a reference that does not exist: the limit tells nothing about references.
+    for attempt in range(services.WRONG_PER_REFERENCE_AND_ADDRESS + 1):
+        html = lookup(client, "IN-2099-99999", "WRONG-CODE-0000", address="10.0.1.2").content.decode()
+    assert "Too many wrong passcodes" in html
+    # The right passcode still opens the page, even from that address.
+    html = lookup(client, receipt["reference"], receipt["passcode"], address="10.0.1.1").content.decode()
+    assert "We have received your report" in html
 
 
 def test_wrong_passcodes_are_throttled_per_address(client, db, make_case):
     receipt = submit(client).context["receipt"]
     for attempt in range(services.WRONG_PER_ADDRESS):
         lookup(client, f"IN-2024-{attempt:05d}", "guess", address="10.6.6.6")
-    html = lookup(client, receipt["reference"], receipt["passcode"], address="10.6.6.6").content.decode()
+    html = lookup(client, receipt["reference"], "guess", address="10.6.6.6").content.decode()
     assert "Too many wrong passcodes" in html
-    # Another address is not punished for it.
+    # The right passcode is never refused; and another address is not punished for it.
     assert "We have received your report" in lookup(client, receipt["reference"], receipt["passcode"],
-                                                    address="10.7.7.7").content.decode()
+                                                    address="10.6.6.6").content.decode()
+    assert "do not match" in lookup(client, receipt["reference"], "guess", address="10.7.7.7").content.decode()
 
 
 def test_unknown_reference_answers_like_a_wrong_passcode(client, db):
