@@ -147,6 +147,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies (TLS terminators, load balancers) stand in front of the app. Behind them
+# REMOTE_ADDR is the nearest proxy for every visitor, so throttles would put all families in one
+# bucket: with N trusted proxies, the client is the Nth address from the right of X-Forwarded-For,
+# HTTPS is what X-Forwarded-Proto says, and a proxy's X-Request-Id is carried into the audit trail.
+TRUSTED_PROXIES = int(os.environ.get("HOMEWARD_TRUSTED_PROXIES", "0") or 0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@
 import uuid
 from contextvars import ContextVar
 
+from django.conf import settings
+
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
 
@@ -11,7 +13,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
+        # Only a trusted proxy's id is carried over: a visitor's own would let entries of different
+        # requests share an id in the audit trail.
+        given = request.headers.get("X-Request-Id", "")[:36] if settings.TRUSTED_PROXIES else ""
+        request_id = given or str(uuid.uuid4())
         token = current_request_id.set(request_id)
         try:
             response = self.get_response(request)

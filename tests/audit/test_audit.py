@@ -10,13 +10,36 @@ from homeward.registry import services
 from ..conftest import day
 
 
-def test_reading_a_case_page_is_audited_with_the_request_id(client, officer, make_case):
+def test_reading_a_case_page_is_audited_with_the_request_id(client, officer, make_case, settings):
+    settings.TRUSTED_PROXIES = 1   # the proxy in front gives each request its id
     case = make_case()
     client.force_login(officer)
     response = client.get(reverse("registry:case_detail", args=[case.reference]), HTTP_X_REQUEST_ID="req-123")
     entry = AuditEntry.objects.filter(action="view").get()
     assert (entry.user, entry.target_type, entry.target_id, entry.request_id) == (officer, "registry.case", str(case.pk), "req-123")
     assert response["X-Request-Id"] == "req-123"
+
+
+def test_a_visitor_cannot_choose_the_request_id_of_audit_entries(client, officer, make_case):
+    case = make_case()
+    client.force_login(officer)
+    response = client.get(reverse("registry:case_detail", args=[case.reference]), HTTP_X_REQUEST_ID="req-123")
+    entry = AuditEntry.objects.filter(action="view").get()
+    assert entry.request_id != "req-123" and response["X-Request-Id"] == entry.request_id
+
+
+@pytest.mark.parametrize("proxies, forwarded, expected", [
+    (0, "203.0.113.9", "10.0.0.1"),                 # no proxy: X-Forwarded-For is the visitor's to invent
+    (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the address our proxy saw, not what the visitor wrote
+    (2, "203.0.113.9, 10.0.0.7", "203.0.113.9"),
+    (2, "10.0.0.7", "10.0.0.1"),                    # fewer hops than proxies: not through them
+])
+def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    from homeward.access.client import client_address
+
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == expected
 
 
 def test_search_results_showing_persons_are_audited(client, officer, make_case):
