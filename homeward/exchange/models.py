@@ -55,6 +55,9 @@ class RequestExport(models.Model):
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     cases = models.ManyToManyField(Case, related_name="request_exports")
+    # The rows as they went out ({case pk: values}), encrypted like every identity number: what the
+    # liaison is shown, even after our record of the man changes.
+    sent_rows_ciphertext = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -206,8 +207,10 @@ def export_request(*, partner: Partner, ask: str, cases: QuerySet[Case], fmt: st
     content = buffer.getvalue()
     now = timezone.now()
     file_name = file_name or f"request-{partner.code}-{now:%Y%m%d-%H%M%S}.{fmt}"
+    sent = {str(case.pk): values for case, values in zip(chosen, rows)}
     export = RequestExport.objects.create(partner=partner, ask=ask, file_name=file_name,
-                                          file_sha256=hashlib.sha256(content).hexdigest(), created_at=now, created_by=by)
+                                          file_sha256=hashlib.sha256(content).hexdigest(), created_at=now, created_by=by,
+                                          sent_rows_ciphertext=crypto.encrypt(json.dumps(sent, ensure_ascii=False)))
     export.cases.set(chosen)
     registry.append_events([
         registry.NewEvent(case=case, kind=Event.REQUEST_SENT, occurred_on=PartialDate.from_date(now.date()),
@@ -717,15 +720,18 @@ def answer_discrepancy(item: Discrepancy, *, answer: str, by) -> Discrepancy:
 
 
 def sent_to_partner(partner: Partner, cases: QuerySet[Case]) -> list[dict]:
-    """What the liaison may see of each case: exactly the columns of the latest request list it was in."""
-    latest_ask = {}
+    """What the liaison may see of each case: the row of the latest request list it was in, as it was
+    sent (a name or passport added to our record since is not the partner's to see)."""
+    latest = {}
     for export in RequestExport.objects.filter(partner=partner).order_by("created_at", "id").prefetch_related("cases"):
+        sent = json.loads(crypto.decrypt(export.sent_rows_ciphertext)) if export.sent_rows_ciphertext else {}
         for case in export.cases.all():
-            latest_ask[case.pk] = (export.ask, export.created_at)
-    visible = cases.filter(pk__in=latest_ask).select_related("person").prefetch_related(
+            latest[case.pk] = (export, sent.get(str(case.pk)))
+    visible = cases.filter(pk__in=latest).select_related("person").prefetch_related(
         "person__names", "person__identifiers").order_by("reference")
-    return [{"case": case, "values": request_rows([case], latest_ask[case.pk][0])[0], "sent_at": latest_ask[case.pk][1]}
-            for case in visible]
+    # lists sent before the rows were kept are rebuilt from the record as it is now
+    return [{"case": case, "values": latest[case.pk][1] or request_rows([case], latest[case.pk][0].ask)[0],
+             "sent_at": latest[case.pk][0].created_at} for case in visible]
 
 
 @transaction.atomic

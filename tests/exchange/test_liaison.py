@@ -113,3 +113,22 @@ def test_the_liaison_sees_its_own_answers_not_the_officers_notes(client, liaison
     assert "Rostov" not in page and "Уволен 01.09.2024" in page and "приказ 123" in page
     item.refresh_from_db()
     assert "Rostov" in item.note  # the officers still have their note
+
+
+def test_the_liaison_sees_the_row_as_it_was_sent_not_our_record_as_it_is_now(liaison, partner, sent, officer):
+    from homeward import crypto
+    from homeward.access import visible_cases
+    from homeward.exchange.models import RequestExport
+    from homeward.registry.identifiers import index_of
+
+    def row_of(case):
+        return next(item["values"] for item in services.sent_to_partner(partner, visible_cases(liaison))
+                    if item["case"] == case)
+
+    case = sent[0]
+    before = row_of(case)
+    passport = case.person.identifiers.get(kind="passport")   # our record learns a new passport number
+    type(passport).objects.filter(pk=passport.pk).update(ciphertext=crypto.encrypt("Z9999999"),
+                                                         blind_index=index_of("passport", "Z9999999"))
+    assert row_of(case) == before and "Z9999999" not in row_of(case)
+    assert case.reference not in RequestExport.objects.get().sent_rows_ciphertext   # kept encrypted
