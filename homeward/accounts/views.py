@@ -1,12 +1,15 @@
 import io
+import math
 
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 
 from homeward.access import ALL_STAFF, view_access
@@ -30,6 +33,16 @@ def _qr_svg(text: str) -> str:
     return buffer.getvalue().decode()
 
 
+def _paused_message(until) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 120:
+        return ngettext("Too many wrong codes. Wait %(count)d second, then try again.",
+                        "Too many wrong codes. Wait %(count)d seconds, then try again.", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("Too many wrong codes. Wait %(count)d minute, then try again.",
+                    "Too many wrong codes. Wait %(count)d minutes, then try again.", minutes) % {"count": minutes}
+
+
 @view_access(roles=ALL_STAFF)
 def second_factor(request):
     """Set up an authenticator on first use; afterwards, ask for a code once per sign-in."""
@@ -48,9 +61,13 @@ def second_factor(request):
             "qr": _qr_svg(device.config_url), "next": _safe_next(request),
         })
     if request.method == "POST" and form.is_valid():
-        device = services.verify_second_factor(user, form.cleaned_data["token"])
-        if device:
-            otp_login(request, device)
-            return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not right."))
+        try:
+            device = services.verify_second_factor(user, form.cleaned_data["token"])
+        except services.SecondFactorPaused as paused:
+            form.add_error("token", _paused_message(paused.until))
+        else:
+            if device:
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+            form.add_error("token", _("That code is not right."))
     return render(request, "accounts/second_factor.html", {"form": form, "next": _safe_next(request)})

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -8,6 +10,10 @@ from homeward.accounts.models import User
 
 def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def next_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits, t0=device.t0 - device.step):06d}"
 
 
 def test_passwords_are_hashed_with_argon2(officer):
@@ -99,3 +105,48 @@ def test_open_redirects_are_refused(client, officer, second_factor_on):
     device = TOTPDevice.objects.create(user=officer, name="a", confirmed=True)
     response = client.post(reverse("second_factor") + "?next=https://evil.example/", {"token": current_code(device)})
     assert response["Location"] == "/"
+
+
+@pytest.fixture
+def enrolled(client, officer, settings):
+    """An officer with an authenticator and recovery codes, signed in with the password only."""
+    settings.REQUIRE_SECOND_FACTOR = True
+    # django-otp's delays after wrong codes stay on, long enough that a slow machine still sees them.
+    settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 60
+    from homeward.accounts import services
+    device = services.pending_totp_device(officer)
+    codes = services.confirm_totp(officer, device, current_code(device))
+    client.post(reverse("login"), {"username": "officer", "password": "correct horse battery"})
+    return device, codes
+
+
+def verified(client) -> bool:
+    return client.get(reverse("registry:case_list")).status_code == 200
+
+
+@pytest.mark.parametrize("typed", [str.upper, lambda c: f" {c[:5]}-{c[5:]} ".upper(), lambda c: f"{c[:5]} {c[5:]}"])
+def test_recovery_codes_are_accepted_in_any_case_with_spaces_or_dashes(client, enrolled, typed):
+    _device, codes = enrolled
+    response = client.post(reverse("second_factor"), {"token": typed(codes[0]), "next": "/"})
+    assert response.status_code == 302 and verified(client)
+
+
+def test_a_mistyped_authenticator_code_does_not_pause_the_recovery_codes(client, enrolled):
+    _device, codes = enrolled
+    response = client.post(reverse("second_factor"), {"token": "000000"})
+    assert "That code is not right" in response.content.decode()
+    response = client.post(reverse("second_factor"), {"token": codes[1], "next": "/"})
+    assert response.status_code == 302 and verified(client)
+
+
+def test_a_paused_second_factor_says_so(client, enrolled):
+    device, codes = enrolled
+    client.post(reverse("second_factor"), {"token": "0000000000"})  # a wrong recovery code
+    html = client.post(reverse("second_factor"), {"token": codes[2]}).content.decode()
+    assert re.search(r"Too many wrong codes. Wait (59|60) seconds, then try again.", html)
+    assert "not right" not in html
+    assert not verified(client)
+    # The authenticator is a device of its own: its codes are still checked (the next step's code:
+    # the current one confirmed the device and cannot be used twice).
+    response = client.post(reverse("second_factor"), {"token": next_code(device), "next": "/"})
+    assert response.status_code == 302 and verified(client)
