@@ -75,7 +75,9 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
 
     Each left record is scored against the right list exactly as CandidateIndex.candidates would.
     `one_to_one` then keeps, best first, at most one link per right record as well: when two left
-    records both claim the same right record, the weaker claim is an abstention, not a second link.
+    records both claim the same right record, the weaker claim is an abstention, not a second link,
+    and the stronger one too unless it outweighs all the others together (a tie is not decided by
+    the order of the ids).
     `progress`, if given, is called with the number of rows just processed: the right list's as they
     are indexed, then the left list's as they are linked (len(right) + len(left) in all). `stage`, if
     given, is called with "indexing", "preparing" (the left list), "training" (when it trains) and
@@ -128,12 +130,18 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
         _STATE = None
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
     if one_to_one:
+        claims: dict[str, float] = {}
+        for l in links:
+            claims[l.right_id] = claims.get(l.right_id, 0.0) + l.match_probability
         seen_l, seen_r, kept = set(), set(), []
         for l in links:
             if l.left_id in seen_l or l.right_id in seen_r:
                 continue
             seen_l.add(l.left_id), seen_r.add(l.right_id)
-            kept.append(l)
+            # two records of ours that claim the same one about equally ("Pandit Pathak, 1997" twice):
+            # which is meant is a guess, so neither is linked
+            if l.match_probability > claims[l.right_id] - l.match_probability:
+                kept.append(l)
         links = kept
     phases["score"] = time.perf_counter() - t0 - sum(phases.values())
     return LinkResult(links, pairs, time.perf_counter() - t0, len(left_p), len(index), index.model, phases)

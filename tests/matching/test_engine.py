@@ -132,6 +132,15 @@ def test_one_to_one():
     assert [(l.left_id, l.right_id) for l in link(left, right).links] == [("L1", "R1")]
 
 
+def test_one_to_one_abstains_when_two_left_records_claim_one_right_record_equally():
+    right = host(Record("R1", "ПАНДИТ ПАТХАК", date_of_birth="1997"))
+    left = [Record("L2", "Pandit Pathak", date_of_birth="1997"), Record("L1", "Mr. Pandit Pathak", date_of_birth="1997")]
+    result = link(left, right)
+    assert result.links == []
+    # each claim on its own is strong: it is the tie that abstains
+    assert {l.left_id for l in link(left, right, one_to_one=False).links if l.right_id == "R1"} == {"L1", "L2"}
+
+
 def test_dedupe_clusters():
     recs = background(200, seed=3) + [
         Record("D1", "Harpreet Singh", date_of_birth="1998-03-14", passport_number="K1234567"),
