@@ -5,11 +5,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homeward.access import figures_origin
 from homeward.accounts.models import Office
 from homeward.registry import services as registry
 from homeward.registry.forms import PartialDateField
 from homeward.registry.models import Person, Report
 
+from . import selectors
 from .services import AgentInput, Entry
 
 _NO_MARKUP = "<>"
@@ -112,10 +114,25 @@ class OfficerReportForm(ReportForm):
     channel = forms.ChoiceField(label=_("Received by"), choices=Report.Channel.choices, initial="phone")
     received_on = forms.DateField(label=_("Received on"), initial=date.today,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.all(), required=False)
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False,
+                                    error_messages={"invalid_choice": _("You may not file cases into that office.")})
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, required=False)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=200, required=False)
     relation = forms.CharField(label=_("Reporter's relation to him"), max_length=100, required=False)
+
+    def __init__(self, *args, user, attaching_to=None, **kwargs):
+        """`attaching_to`: the existing case the report goes to, if any (otherwise it opens a new case)."""
+        super().__init__(*args, **kwargs)
+        self.user, self.attaching_to = user, attaching_to
+        self.fields["office"].queryset = selectors.filing_offices(user)
+
+    def clean_origin_country(self):
+        value = self.cleaned_data["origin_country"]
+        allowed = figures_origin(self.user)
+        if self.attaching_to is None and allowed and value != allowed:
+            raise forms.ValidationError(_("You may only open cases of %(country)s.") % {
+                "country": dict(origin_choices()).get(allowed, allowed)})
+        return value
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
@@ -125,6 +142,8 @@ class OfficerReportForm(ReportForm):
 
     def officer_entry(self, default_office) -> Entry:
         d = self.cleaned_data
+        if default_office is not None and not self.fields["office"].queryset.filter(pk=default_office.pk).exists():
+            default_office = None
         entry = self.entry(source_type=d["source_type"], channel=d["channel"], received_on=d["received_on"],
                            office=d["office"] or default_office)
         entry.person.sex = d["sex"]

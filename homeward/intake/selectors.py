@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from homeward.accounts.models import Office, User
 from homeward.registry import merging
 from homeward.registry.lifecycle import Event
 from homeward.registry.models import Case, CaseEvent
@@ -53,6 +54,18 @@ def family_status(case: Case) -> FamilyStatus:
     last = CaseEvent.objects.filter(case__in=[case.pk, current.pk]).aggregate(m=Max("recorded_at"))["m"]
     return FamilyStatus(case.reference, FAMILY_STATUS.get(current.status, FAMILY_STATUS[""]),
                         last.date() if last else None)
+
+
+def filing_offices(user):
+    """The offices a user may file a new case into: so that the case stays within what the user sees.
+
+    A mission officer sees the cases of his own office; an HQ officer those of his country, whatever
+    the office (so any office of that country, or none)."""
+    if user.role == User.Role.MISSION_OFFICER:
+        return Office.objects.filter(pk=user.office_id) if user.office_id else Office.objects.none()
+    if user.role == User.Role.HQ_OFFICER and user.country:
+        return Office.objects.filter(country=user.country)
+    return Office.objects.none()
 
 
 def open_reviews(cases):

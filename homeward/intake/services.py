@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.access import visible_cases
 from homeward.audit import services as audit
 from homeward.registry import agents, merging, services as registry
 from homeward.registry.agents import AgentInput
@@ -193,8 +194,13 @@ def _create(entry: Entry, *, by, reported_on: date) -> tuple[Case, Report]:
 
 @transaction.atomic
 def open_case(entry: Entry, *, by) -> Case:
-    """An officer opens a new case (after seeing the possible existing ones)."""
+    """An officer opens a new case (after seeing the possible existing ones).
+
+    The case must be one the officer may see (his office, his country): otherwise nothing is kept."""
     case, _report = _create(entry, by=by, reported_on=entry.report.received_on)
+    if not visible_cases(by).filter(pk=case.pk).exists():
+        raise IntakeError(_("This case would be outside the cases you may see (another office or country), "
+                            "so it was not opened. Choose your own office and country."))
     return case
 
 

@@ -103,12 +103,15 @@ def new_case(request, reference=None):
     """A new report: on the case named in the URL, on a possible existing case the officer picked, or a new case."""
     visible = visible_cases(request.user)
     case = get_object_or_404(visible, reference=reference) if reference else None
-    form = OfficerReportForm(request.POST or None, initial={"office": request.user.office_id,
-                                                            "origin_country": request.user.country})
+    # The possible existing case the officer picked (kept when the form comes back with errors).
+    chosen = " ".join(request.POST.get("attach_to", "").split()).upper()[:32]
+    attach_to = case or (visible.filter(reference=chosen).first() if chosen else None)
+    form = OfficerReportForm(request.POST or None, user=request.user, attaching_to=attach_to,
+                             initial={"office": request.user.office_id, "origin_country": request.user.country})
+    if chosen and attach_to is None:
+        form.add_error(None, _("No case %(reference)s that you may see.") % {"reference": chosen})
     if request.method == "POST" and form.is_valid():
         entry = form.officer_entry(request.user.office)
-        attach_to = case or (visible.filter(reference=request.POST.get("attach_to", "")).first()
-                             if request.POST.get("attach_to") else None)
         try:
             if attach_to:
                 services.add_to_case(attach_to, entry, by=request.user)
@@ -123,7 +126,8 @@ def new_case(request, reference=None):
             return redirect("registry:case_detail", reference=target.reference)
     if case:
         audit.record_reads(request.user, [case])
-    return render(request, "intake/officer_report.html", {"form": form, "case": case})
+    return render(request, "intake/officer_report.html", {"form": form, "case": case,
+                                                          "attach_to": None if case else attach_to})
 
 
 @view_access(roles=RECORDING)
