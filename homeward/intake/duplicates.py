@@ -100,13 +100,20 @@ class RegistryIndex:
 REGISTRY = RegistryIndex()
 
 
+def _ids(cases, among) -> set:
+    return cases if isinstance(cases, (set, frozenset)) else set(
+        cases.filter(pk__in=list(among)).values_list("pk", flat=True))
+
+
 def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: CandidateIndex | None = None,
-         allowed=None) -> list[Match]:
+         allowed=None, within=None) -> list[Match]:
     """Existing cases that may be this person, best first; `allowed` (a set of case ids or a queryset
     of cases) limits them to what the asker may see.
 
     The engine's probabilities are exclusive over its candidates, so the records of one case (one
-    per name) add up to that case's probability.
+    per name) add up to that case's probability. `within` (ids or a queryset) says the person can only
+    be one of those cases: the others are ruled out, and their share goes back to the rest (the
+    posterior given that knowledge), so a near-twin that is ruled out does not hide the right case.
     """
     # (Not `index or …`: an empty index is falsy, and a forked worker must never touch the database.)
     index = index if index is not None else REGISTRY.current()
@@ -118,8 +125,12 @@ def find(record: Record, *, limit: int = 5, threshold: float = SHOWN, index: Can
         by_case[case_id] += candidate.match_probability
         if candidate.match_probability > best.get(case_id, (0.0, "", {}))[0]:
             best[case_id] = (candidate.match_probability, reference, candidate.explanation)
-    if allowed is not None and not isinstance(allowed, (set, frozenset)):
-        allowed = set(allowed.filter(pk__in=list(by_case)).values_list("pk", flat=True))
+    if within is not None:
+        inside = _ids(within, by_case)
+        rest = 1.0 - sum(p for c, p in by_case.items() if c not in inside)
+        by_case = defaultdict(float, {c: p / rest for c, p in by_case.items() if c in inside} if rest > 0 else {})
+    if allowed is not None:
+        allowed = _ids(allowed, by_case)
     ranked = sorted(((p, c) for c, p in by_case.items() if p >= threshold and (allowed is None or c in allowed)),
                     reverse=True)
     return [Match(c, best[c][1], min(p, 1.0), best[c][2]) for p, c in ranked[:limit]]

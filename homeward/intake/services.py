@@ -228,7 +228,12 @@ def submit_family_report(entry: Entry, *, client: str, email: str = "") -> Recei
     """A family's report: a case with its own reference and passcode; a probable duplicate waits for an officer."""
     _check_submission_rate(client)
     _note_attempt(Attempt.Kind.SUBMISSION, f"ip:{client}")
-    matches = duplicates.find(entry.record(), limit=1, threshold=duplicates.REVIEW)
+    # Only cases of the report's own origin country: a family reporting to one country's system reports
+    # one of its nationals (so a case of another origin is ruled out, not merely hidden), and a review
+    # pairing cases of two origins would be seen by no officer (each sees one country's cases, and the
+    # queue shows an item only to whom sees both sides).
+    matches = duplicates.find(entry.record(), limit=1, threshold=duplicates.REVIEW,
+                              within=Case.objects.filter(origin_country=entry.origin_country))
     case, _report = _create(entry, by=None, reported_on=timezone.now().date())
     passcode = _grant_family_access(case)
     review = None

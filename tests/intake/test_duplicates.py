@@ -136,3 +136,23 @@ def test_duplicate_queue_in_each_language_heads_the_source_column_as_a_source(si
     # "From" is a date filter's start elsewhere ("से", "С"); here it is where the possible duplicate came from.
     html = signed_in.get(reverse("intake:reviews"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'lang="{language}"' in html and f"<th>{source}</th>" in html and officer_menu in html
+
+
+def test_a_family_report_is_checked_only_against_cases_of_its_own_country(officer, make_case):
+    make_case("Harpreet Singh", origin="NP", date_of_birth=PartialDate(1998, 3, 14), home_state="Punjab",
+              passport_number="Z1234567")
+    services.submit_family_report(_entry(), client="10.0.0.5")
+    assert not ReviewItem.objects.exists()  # it would pair cases of two countries: no officer could see it
+
+
+def test_a_family_report_s_duplicate_of_its_own_country_is_queued_where_an_officer_sees_it(officer, make_case):
+    from homeward.access import visible_cases
+    from homeward.intake import selectors
+    make_case("Harpreet Singh", origin="NP", date_of_birth=PartialDate(1998, 3, 14), home_state="Punjab",
+              passport_number="Z1234567")
+    indian = make_case("Harpreet Singh", date_of_birth=PartialDate(1998, 3, 14), home_state="Punjab",
+                       passport_number="Z1234567")
+    duplicate = services.submit_family_report(_entry(), client="10.0.0.6").case
+    item = ReviewItem.objects.get()
+    assert item.case == duplicate and item.candidate == indian
+    assert list(selectors.open_reviews(visible_cases(officer))) == [item]
