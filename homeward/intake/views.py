@@ -255,10 +255,14 @@ def upload_preview(request, upload_id):
     stored = _own_upload(request, upload_id)
     show = request.GET.get("show", "")
     per_page = 200
-    number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    total = stored.counts.get(show, 0) if show else stored.rows
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:  # not a number (or one of thousands of digits)
+        number = 1
+    number = min(max(1, number), max(1, -(-total // per_page)))  # within the pages there are
     rows = uploads.outcomes(stored, start=(number - 1) * per_page, stop=number * per_page, only=show)
     audit.record(request.user, audit.Action.VIEW, stored, detail=f"preview page {number}")
-    total = stored.counts.get(show, 0) if show else stored.rows
     return render(request, "intake/upload_preview.html", {
         "upload": stored, "rows": rows, "page": number, "show": show,
         "has_next": number * per_page < total, "already": uploads.already_imported(stored.file_sha256),

@@ -244,6 +244,27 @@ def test_preview_filters_by_outcome(signed_in, registered):
     assert stored.counts == {"new": 2, "attach": 0, "review": 0, "present": 0, "error": 1}
 
 
+
+@pytest.mark.parametrize("page, shown", [("99999999999999999999", 1), ("9" * 5000, 1), ("3", 1), ("0", 1),
+                                         ("-4", 1), ("abc", 1), ("²", 1), ("1", 1)])
+def test_preview_pages_out_of_range_show_the_nearest_page(signed_in, db, page, shown):
+    response = upload(signed_in, csv_bytes("Ravi Kumar,1990,Haryana,,", "Amit Yadav,1991,,,"))
+    stored = response.context["upload"]
+    response = signed_in.get(reverse("intake:upload_preview", args=[stored.pk]), {"page": page})
+    assert response.status_code == 200 and response.context["page"] == shown
+    assert [row["row"] for row in response.context["rows"]] == [2, 3] and not response.context["has_next"]
+    # Filtered to an outcome no row has: one empty page.
+    response = signed_in.get(reverse("intake:upload_preview", args=[stored.pk]), {"page": page, "show": "error"})
+    assert response.status_code == 200 and response.context["page"] == 1 and response.context["rows"] == []
+
+
+def test_preview_last_page_of_several(signed_in, db):
+    rows = [f"Person Number{chr(97 + i % 26)}{chr(97 + i // 26)},1990,Haryana,," for i in range(450)]
+    response = upload(signed_in, csv_bytes(*rows))
+    stored = response.context["upload"]
+    response = signed_in.get(reverse("intake:upload_preview", args=[stored.pk]), {"page": "99999999999999999999"})
+    assert response.context["page"] == 3 and len(response.context["rows"]) == 50 and not response.context["has_next"]
+
 # ----------------------------------------------------------------------------- recruiting agents
 
 AGENT_HEADER = "full_name,date_of_birth,home_state,passport_number,agent,agent phone,agency,agent city,promised job\n"
