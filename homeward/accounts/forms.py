@@ -1,12 +1,21 @@
+import ipaddress
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from homeward.access import client
 
 from . import services
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request else None
+    """The address failures are counted against (behind trusted proxies, the one they saw), if it is one."""
+    address = client.client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homeward.access import RECORDING, view_access, visible_cases
+from homeward.access.client import client_address
 from homeward.audit import services as audit
 from homeward.registry import merging
 from homeward.registry.models import Case, Report
@@ -25,7 +26,7 @@ RECEIPT = "intake_receipt"
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request)  # behind trusted proxies, the address they saw
 
 
 # ----------------------------------------------------------------------------- families

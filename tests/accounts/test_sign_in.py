@@ -56,6 +56,19 @@ def test_wrong_passwords_from_elsewhere_never_refuse_the_right_one(client, offic
     assert "Too many failed attempts" in response.content.decode() and "_auth_user_id" not in client.session
 
 
+def test_behind_a_trusted_proxy_failures_count_at_the_address_it_saw(client, officer, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "officer", "password": "wrong password"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.post(reverse("login"), {"username": "officer", "password": "correct horse battery"},
+                REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.5")
+    assert client.session["_auth_user_id"] == str(officer.pk)
+    from homeward.accounts.models import FailedLogin
+    assert set(FailedLogin.objects.values_list("client_address", flat=True)) == {"203.0.113.9"}
+
+
 def test_one_address_failing_on_many_accounts_waits(client, officer, settings):
     settings.LOGIN_FAILURE_LIMIT = 2
     from homeward.accounts import services

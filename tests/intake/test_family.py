@@ -220,3 +220,17 @@ def test_status_page_in_hindi(client, db):
     client.cookies["django_language"] = "hi"
     html = lookup(client, receipt["reference"], receipt["passcode"]).content.decode()
     assert "हमें आपकी रिपोर्ट मिल गई है" in html and "अंतिम अपडेट" in html
+
+
+def test_behind_a_trusted_proxy_each_family_is_counted_at_its_own_address(client, db, settings):
+    settings.TRUSTED_PROXIES = 1
+    receipt = submit(client).context["receipt"]
+
+    def via_proxy(passcode, visitor):
+        return client.post(reverse("intake:family_lookup"), {"reference": receipt["reference"], "passcode": passcode},
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=visitor).content.decode()
+
+    for attempt in range(services.WRONG_PER_REFERENCE_AND_ADDRESS):
+        via_proxy("WRONG-CODE-0000", "203.0.113.9")
+    assert "Too many wrong passcodes" in via_proxy("WRONG-CODE-0000", "203.0.113.9")
+    assert "do not match" in via_proxy("WRONG-CODE-0000", "198.51.100.7")
