@@ -141,10 +141,12 @@ def _dummy_hash() -> str:
 def open_family_case(reference: str, passcode: str, client: str) -> Case:
     """The case a reference and passcode open, or IntakeError.
 
-    The right passcode always opens the case: it is checked first, so that no one's wrong guesses, from
-    wherever, can keep a family out. Wrong passcodes are counted per address and per reference from
-    that address; past either limit the answer is to wait (the same answer whether the reference exists)."""
+    Wrong passcodes are counted only against the address they come from (per reference from it, and in
+    all), so no one's guesses from elsewhere can keep a family out; past either limit that address is
+    told to wait before any passcode is checked (cheaply: each check costs a password hash), with the
+    same answer whether the reference exists."""
     reference = " ".join(reference.split()).upper()[:32]
+    _check_passcode_rate(reference, client)
     hashes = FamilyAccess.objects.filter(case__reference=reference).values_list("passcode_hash", "case_id")
     for passcode_hash, case_id in hashes:
         if check_password(_normal_passcode(passcode), passcode_hash):
@@ -154,7 +156,6 @@ def open_family_case(reference: str, passcode: str, client: str) -> Case:
     if not hashes:
         # Same cost and same answer as a wrong passcode: the page must not tell which references exist.
         check_password(_normal_passcode(passcode), _dummy_hash())
-    _check_passcode_rate(reference, client)
     _note_attempt(Attempt.Kind.WRONG_PASSCODE, *_passcode_keys(reference, client))
     raise IntakeError(_("That reference and passcode do not match. Check both and try again."))
 

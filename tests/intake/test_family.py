@@ -123,8 +123,9 @@ def test_wrong_passcodes_are_throttled_per_reference_from_one_address(client, db
     for attempt in range(services.WRONG_PER_REFERENCE_AND_ADDRESS + 1):
         html = lookup(client, "IN-2099-99999", "WRONG-CODE-0000", address="10.0.1.2").content.decode()
     assert "Too many wrong passcodes" in html
-    # The right passcode still opens the page, even from that address.
-    html = lookup(client, receipt["reference"], receipt["passcode"], address="10.0.1.1").content.decode()
+    # That address waits, whatever it sends now; the family, from anywhere else, does not.
+    assert "Too many" in lookup(client, receipt["reference"], receipt["passcode"], address="10.0.1.1").content.decode()
+    html = lookup(client, receipt["reference"], receipt["passcode"], address="10.0.1.9").content.decode()
     assert "We have received your report" in html
 
 
@@ -134,9 +135,10 @@ def test_wrong_passcodes_are_throttled_per_address(client, db, make_case):
         lookup(client, f"IN-2024-{attempt:05d}", "guess", address="10.6.6.6")
     html = lookup(client, receipt["reference"], "guess", address="10.6.6.6").content.decode()
     assert "Too many wrong passcodes" in html
-    # The right passcode is never refused; and another address is not punished for it.
+    # That address is refused before any passcode is checked; another address is not punished for it.
+    assert "Too many" in lookup(client, receipt["reference"], receipt["passcode"], address="10.6.6.6").content.decode()
     assert "We have received your report" in lookup(client, receipt["reference"], receipt["passcode"],
-                                                    address="10.6.6.6").content.decode()
+                                                    address="10.7.7.8").content.decode()
     assert "do not match" in lookup(client, receipt["reference"], "guess", address="10.7.7.7").content.decode()
 
 
