@@ -39,5 +39,6 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class SecondFactorForm(forms.Form):
     token = forms.CharField(label=_("Code from your authenticator app, or a recovery code"), max_length=16,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                            # no numeric keypad: recovery codes hold the letters a-f
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off",
                                                           "autofocus": True}))
