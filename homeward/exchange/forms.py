@@ -52,6 +52,7 @@ class DecisionForm(forms.Form):
 class DiscrepancyForm(forms.Form):
     state = forms.ChoiceField(choices=Discrepancy.State.choices, label=_("State"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))
+    to_partner = forms.BooleanField(required=False, label=_("reply to the partner"))
     take = forms.BooleanField(required=False, label=_("I own this"))
 
 

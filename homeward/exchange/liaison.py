@@ -62,12 +62,12 @@ def upload(request):
 
 @view_access(roles=LIAISON)
 def discrepancies(request):
-    items = list(selectors.open_discrepancies(request.user.partner, visible_cases(request.user))
-                 .filter(case__isnull=False))
+    items = list(selectors.liaison_discrepancies(request.user.partner, visible_cases(request.user)))
     audit.record_reads(request.user, [i.case for i in items], detail="liaison: discrepancies")
-    # The officers' notes are internal: the liaison sees the question and its own answers only.
+    # The officers' internal notes are not the partner's: the liaison sees the question, its own answers
+    # and the officers' replies to it.
     return render(request, "exchange/liaison_discrepancies.html", {
-        "items": [(i, selectors.age_days(i), selectors.partner_answers(i)) for i in items], "form": AnswerForm(),
+        "items": [(i, selectors.age_days(i), i.shared) for i in items], "form": AnswerForm(),
     })
 
 

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
-from homeward.accounts.models import Partner
+from homeward.accounts.models import Partner, User
+from homeward.appendonly import AppendOnlyModel
 from homeward.registry.lifecycle import STATUS_EVENTS, Event
 from homeward.registry.models import Case, event_label_lazy
 
@@ -160,7 +161,6 @@ class Discrepancy(models.Model):
     summary = models.CharField(max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
-    note = models.TextField(blank=True)
     opened_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -170,3 +170,35 @@ class Discrepancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class DiscrepancyEntry(AppendOnlyModel):
+    """One note in a discrepancy's thread: an officer's, the partner's answer, or what a service did.
+
+    Never changed or deleted (the database refuses it on PostgreSQL): a later note says what changed.
+    `for_partner` entries are the ones the partner's liaison reads: its own answers and the officers'
+    replies to it; every other entry is internal to us.
+    """
+
+    discrepancy = models.ForeignKey(Discrepancy, on_delete=models.PROTECT, related_name="entries")
+    at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text=_("Empty for notes written by the system or carried "
+                                                             "over from before threads"))
+    # The author's role when writing (a User.Role value; no choices here, so that a new role is no migration).
+    role = models.CharField(max_length=32, blank=True)
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                help_text=_("Set when the partner wrote it (its liaison's answer)"))
+    text = models.TextField()
+    for_partner = models.BooleanField(default=False, help_text=_("The partner's liaison may read it"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["discrepancy", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.discrepancy_id}: {self.text[:50]}"
+
+    @property
+    def role_label(self) -> str:
+        return User.Role(self.role).label if self.role in User.Role.values else self.role

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,7 @@ from homeward.registry.models import Case, CaseEvent, event_label
 from homeward.registry.services import event_facts
 from tabular import PartialDate
 
-from .models import Discrepancy, Response, ResponseRow
+from .models import Discrepancy, DiscrepancyEntry, Response, ResponseRow
 
 
 def visible_rows(rows: QuerySet[ResponseRow], cases: QuerySet[Case]) -> QuerySet[ResponseRow]:
@@ -108,6 +107,13 @@ def skipped_steps(case: Case) -> list[Skipped]:
 
 
 def open_discrepancies(partner: Partner | None, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
+    """The unresolved discrepancies (with `partner`, or all) about `cases` or about no case, each with
+    its whole thread (`item.entries.all()`): what officers see."""
+    return _open(partner, cases).prefetch_related(
+        Prefetch("entries", queryset=DiscrepancyEntry.objects.select_related("author", "partner")))
+
+
+def _open(partner: Partner | None, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
     items = Discrepancy.objects.exclude(state=Discrepancy.State.RESOLVED)
     if partner is not None:
         items = items.filter(partner=partner)
@@ -115,16 +121,17 @@ def open_discrepancies(partner: Partner | None, cases: QuerySet[Case]) -> QueryS
     return visible.select_related("partner", "case", "row", "owner").order_by("opened_at", "id")
 
 
-def partner_answers(item: Discrepancy) -> str:
-    """What the partner's liaison may read of a discrepancy's note: its own answers only.
+def liaison_discrepancies(partner: Partner, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
+    """What the partner's liaison is asked: the unresolved discrepancies with its agency about `cases`,
+    each with only the thread entries meant for the partner (`item.shared`): its own answers and the
+    officers' replies to it. The officers' internal notes are never read for this page."""
+    return _open(partner, cases).filter(case__isnull=False).prefetch_related(
+        Prefetch("entries", queryset=DiscrepancyEntry.objects.filter(for_partner=True), to_attr="shared"))
 
-    The note is the officers' working note, internal to us; `services.answer_discrepancy` appends each
-    answer to it as a line starting "[YYYY-MM-DD CODE] " (and an officer's note replaces the whole note),
-    so the answers are the note from the first such line of this partner on.
-    """
-    stamp = re.compile(rf"^\[\d{{4}}-\d{{2}}-\d{{2}} {re.escape(item.partner.code)}\] ", re.MULTILINE)
-    first = stamp.search(item.note or "")
-    return item.note[first.start():] if first else ""
+
+def thread(item: Discrepancy) -> QuerySet[DiscrepancyEntry]:
+    """A discrepancy's whole thread, oldest first: for officers only."""
+    return item.entries.select_related("author", "partner").order_by("at", "id")
 
 
 def age_days(item: Discrepancy) -> int:
@@ -154,7 +161,8 @@ def reconciliation(partner: Partner) -> dict:
 
 def case_exchange(case: Case) -> dict | None:
     """What the case panel shows: requests sent, partner answers, skipped steps and discrepancies."""
-    items = list(case.discrepancies.select_related("partner", "owner").order_by("-opened_at"))
+    items = list(case.discrepancies.select_related("partner", "owner").order_by("-opened_at").prefetch_related(
+        Prefetch("entries", queryset=DiscrepancyEntry.objects.select_related("author", "partner"))))
     rows = list(case.response_rows.select_related("response__partner").order_by("-response__imported_at", "number"))
     requests = list(case.request_exports.select_related("partner").order_by("-created_at"))
     skipped = skipped_steps(case)

@@ -31,7 +31,8 @@ from tabular import (CellError, PartialDate, TableError, open_table, parse_date_
                      write_csv, write_xlsx)
 from tabular.headers import check_mapping
 
-from .models import Ask, Discrepancy, PartnerSettings, RequestExport, Response, ResponseRow, StatusWord
+from .models import (Ask, Discrepancy, DiscrepancyEntry, PartnerSettings, RequestExport, Response, ResponseRow,
+                     StatusWord)
 
 # In a row's explanation: its reference names a case whose person the row does not match.
 REFERENCE_DISAGREES = "reference_disagrees"
@@ -591,9 +592,25 @@ def _apply_chunk(rows: list[ResponseRow], by, now: datetime) -> None:
         for row in conflicts
     ], batch_size=2000)
     # Answers settle what we were waiting for: an ours-only item of this case is resolved by a linked row.
-    Discrepancy.objects.filter(case_id__in={r.case_id for r in rows}, kind=Discrepancy.Kind.OURS_ONLY,
-                               partner=rows[0].response.partner).exclude(state=Discrepancy.State.RESOLVED) \
-        .update(state=Discrepancy.State.RESOLVED, note="answered in a later response", updated_at=now)
+    _resolve_all(Discrepancy.objects.filter(case_id__in={r.case_id for r in rows}, kind=Discrepancy.Kind.OURS_ONLY,
+                                            partner=rows[0].response.partner),
+                 "answered in a later response", by, now)
+
+
+def _role(by) -> str:
+    return getattr(by, "role", "") if getattr(by, "is_authenticated", False) else ""
+
+
+def _resolve_all(items: QuerySet[Discrepancy], note: str, by, now: datetime) -> None:
+    """Resolve the unresolved ones among `items`, each with `note` in its thread (internal)."""
+    ids = list(items.exclude(state=Discrepancy.State.RESOLVED).values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        Discrepancy.objects.filter(pk__in=chunk).update(state=Discrepancy.State.RESOLVED, updated_at=now)
+    author = by if _role(by) else None
+    DiscrepancyEntry.objects.bulk_create([
+        DiscrepancyEntry(discrepancy_id=pk, at=now, author=author, role=_role(by), text=note) for pk in ids
+    ], batch_size=2000)
 
 
 def _open_discrepancies(response: Response, rows: list[ResponseRow], scope: QuerySet[Case], by,
@@ -637,13 +654,13 @@ def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> Res
         row.our_status_before = row.case.status
         row.save(update_fields=["outcome", "our_status_before"])
         _apply([row], by, now)
-        _settle(row, now, "linked and accepted")
+        _settle(row, now, "linked and accepted", by)
     elif decision == ResponseRow.Decision.REJECTED:
         if not reason.strip():
             raise ExchangeError(_("a rejection needs a reason"))
         row.decision, row.reason, row.decided_at, row.decided_by = decision, reason.strip(), now, by
         row.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
-        _settle(row, now, "link rejected")
+        _settle(row, now, "link rejected", by)
         Discrepancy.objects.create(partner=row.response.partner, response=row.response, row=row, kind=Discrepancy.Kind.HOST_ONLY,
                                    owner=by, opened_at=now, updated_at=now,
                                    summary=f"row {row.number}: {row.full_name} ({row.status_word}); link to "
@@ -651,10 +668,12 @@ def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> Res
     elif decision == ResponseRow.Decision.NEED_INFO:
         row.decision, row.reason, row.decided_at, row.decided_by = decision, reason.strip(), now, by
         row.save(update_fields=["decision", "reason", "decided_at", "decided_by"])
-        Discrepancy.objects.create(partner=row.response.partner, response=row.response, row=row, case=row.case,
-                                   kind=Discrepancy.Kind.NEED_INFO, owner=by, opened_at=now, updated_at=now,
-                                   summary=f"row {row.number}: {row.full_name} may be {row.case.reference}",
-                                   note=reason.strip())
+        item = Discrepancy.objects.create(partner=row.response.partner, response=row.response, row=row,
+                                          case=row.case, kind=Discrepancy.Kind.NEED_INFO, owner=by, opened_at=now,
+                                          updated_at=now,
+                                          summary=f"row {row.number}: {row.full_name} may be {row.case.reference}")
+        if reason.strip():
+            _add_entry(item, reason.strip(), by=by, at=now)
     else:
         raise ExchangeError(f"unknown decision {decision!r}")
     audit.record_change(by, row, before=before, after={"decision": row.decision, "case": row.case.reference,
@@ -662,9 +681,8 @@ def decide(row: ResponseRow, decision: str, *, by=None, reason: str = "") -> Res
     return row
 
 
-def _settle(row: ResponseRow, now: datetime, note: str) -> None:
-    Discrepancy.objects.filter(row=row, kind=Discrepancy.Kind.NEED_INFO).exclude(state=Discrepancy.State.RESOLVED) \
-        .update(state=Discrepancy.State.RESOLVED, note=note, updated_at=now)
+def _settle(row: ResponseRow, now: datetime, note: str, by=None) -> None:
+    _resolve_all(Discrepancy.objects.filter(row=row, kind=Discrepancy.Kind.NEED_INFO), note, by, now)
 
 
 @transaction.atomic
@@ -686,21 +704,47 @@ def accept_auto(*, responses: QuerySet[Response] | None = None, by=None) -> int:
     return len(rows)
 
 
-@transaction.atomic
-def update_discrepancy(item: Discrepancy, *, state: str, note: str = "", owner=None, by=None) -> Discrepancy:
-    if state not in Discrepancy.State.values:
-        raise ExchangeError(f"unknown state {state!r}")
-    if state == Discrepancy.State.RESOLVED and not note.strip():
-        raise ExchangeError(_("resolving a discrepancy needs a note saying how"))
-    before = {"state": item.state, "owner": item.owner_id, "note": item.note}
-    item.state, item.updated_at = state, timezone.now()
-    if note.strip():
-        item.note = note.strip()
+def _add_entry(item: Discrepancy, text: str, *, by, at: datetime, for_partner: bool = False,
+               partner: Partner | None = None) -> DiscrepancyEntry:
+    return DiscrepancyEntry.objects.create(discrepancy=item, at=at, author=by if _role(by) else None, role=_role(by),
+                                           partner=partner, text=text, for_partner=for_partner)
+
+
+def _change(item: Discrepancy, *, state: str, by, text: str = "", for_partner: bool = False,
+            partner: Partner | None = None, owner=None) -> Discrepancy:
+    """A new state (and owner), with a note added to the thread if there is one; audited."""
+    before = {"state": item.state, "owner": item.owner_id}
+    now = timezone.now()
+    item.state, item.updated_at = state, now
     if owner is not None:
         item.owner = owner
-    item.save()
-    audit.record_change(by, item, before=before, after={"state": item.state, "owner": item.owner_id, "note": item.note})
+    item.save(update_fields=["state", "updated_at", "owner"])
+    after = {"state": item.state, "owner": item.owner_id}
+    if text:
+        entry = _add_entry(item, text, by=by, at=now, for_partner=for_partner, partner=partner)
+        after |= {"note": text, "entry": entry.pk, "for_partner": for_partner}
+    audit.record_change(by, item, before=before, after=after)
     return item
+
+
+@transaction.atomic
+def update_discrepancy(item: Discrepancy, *, state: str, note: str = "", owner=None, by=None,
+                       to_partner: bool = False) -> Discrepancy:
+    """An officer's change: a state, an owner, a note added to the thread (internal to us unless
+    `to_partner`: then a reply the partner's liaison reads)."""
+    if state not in Discrepancy.State.values:
+        raise ExchangeError(f"unknown state {state!r}")
+    note = note.strip()
+    if state == Discrepancy.State.RESOLVED and not note:
+        raise ExchangeError(_("resolving a discrepancy needs a note saying how"))
+    if to_partner:
+        if not note:
+            raise ExchangeError(_("a reply to the partner needs a text"))
+        # The liaison sees a discrepancy about one of the cases asked of its agency, and nothing else.
+        if item.case_id is None or not cases_sent_to_partner(item.partner).filter(pk=item.case_id).exists():
+            raise ExchangeError(_("the partner does not see this discrepancy, so a reply would not reach it; "
+                                  "keep the note internal"))
+    return _change(item, state=state, by=by, text=note, for_partner=to_partner, owner=owner)
 
 
 @transaction.atomic
@@ -713,10 +757,8 @@ def answer_discrepancy(item: Discrepancy, *, answer: str, by) -> Discrepancy:
         raise ExchangeError(_("only the partner asked can answer"))
     if item.state == Discrepancy.State.RESOLVED:
         raise ExchangeError(_("this question is already settled; it takes no more answers"))
-    stamp = timezone.now()
-    note = f"{item.note}\n" if item.note else ""
-    note += f"[{stamp:%Y-%m-%d} {item.partner.code}] {answer.strip()}"
-    return update_discrepancy(item, state=Discrepancy.State.ANSWERED, note=note, by=by)
+    return _change(item, state=Discrepancy.State.ANSWERED, by=by, text=answer.strip(), for_partner=True,
+                   partner=item.partner)
 
 
 def sent_to_partner(partner: Partner, cases: QuerySet[Case]) -> list[dict]:

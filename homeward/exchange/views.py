@@ -149,7 +149,8 @@ def update_discrepancy(request, pk):
     if form.is_valid():
         try:
             services.update_discrepancy(item, state=form.cleaned_data["state"], note=form.cleaned_data["note"],
-                                        owner=request.user if form.cleaned_data["take"] else None, by=request.user)
+                                        owner=request.user if form.cleaned_data["take"] else None, by=request.user,
+                                        to_partner=form.cleaned_data["to_partner"])
         except services.ExchangeError as exc:
             messages.error(request, str(exc))
     else:

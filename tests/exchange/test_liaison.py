@@ -62,7 +62,9 @@ def test_liaison_answers_a_discrepancy_and_an_officer_still_resolves_it(client, 
     assert [i.pk for i, _age, _answers in page.context["items"]] == [item.pk]
     client.post(reverse("exchange:liaison_answer", args=[item.pk]), {"answer": "Уволен 01.09.2024, приказ 123"})
     item.refresh_from_db()
-    assert item.state == Discrepancy.State.ANSWERED and "приказ 123" in item.note
+    answer = item.entries.get()
+    assert item.state == Discrepancy.State.ANSWERED and "приказ 123" in answer.text
+    assert (answer.partner, answer.author, answer.for_partner) == (partner, liaison, True)
 
 
 def test_liaison_home_lands_on_the_requests(client, liaison):
@@ -96,7 +98,8 @@ def test_a_settled_question_takes_no_more_answers(client, liaison, partner, sent
     page = client.post(reverse("exchange:liaison_answer", args=[item.pk]), {"answer": "в строю"}, follow=True)
     assert "этот вопрос уже закрыт" in page.content.decode()  # the liaison reads Russian
     item.refresh_from_db()
-    assert item.state == Discrepancy.State.RESOLVED and item.note == "order 123 seen; discharged"
+    assert item.state == Discrepancy.State.RESOLVED
+    assert [e.text for e in item.entries.all()] == ["order 123 seen; discharged"]
 
 
 def test_the_liaison_sees_its_own_answers_not_the_officers_notes(client, liaison, partner, sent, officer):
@@ -111,8 +114,8 @@ def test_the_liaison_sees_its_own_answers_not_the_officers_notes(client, liaison
     services.answer_discrepancy(item, answer="Уволен 01.09.2024,\nприказ 123", by=liaison)
     page = client.get(reverse("exchange:liaison_discrepancies")).content.decode()
     assert "Rostov" not in page and "Уволен 01.09.2024" in page and "приказ 123" in page
-    item.refresh_from_db()
-    assert "Rostov" in item.note  # the officers still have their note
+    assert [e.text for e in item.entries.all()] == ["mother says he called from Rostov on 3 May",
+                                                    "Уволен 01.09.2024,\nприказ 123"]  # the officers still have their note
 
 
 def test_the_liaison_sees_the_row_as_it_was_sent_not_our_record_as_it_is_now(liaison, partner, sent, officer):
