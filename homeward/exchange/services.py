@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from homeward import crypto
-from homeward.access import cases_sent_to_partner
+from homeward.access import cases_sent_to_partner, visible_cases
 from homeward.accounts.models import Partner
 from homeward.audit import services as audit
+from homeward.intake import duplicates
 from homeward.registry import services as registry
 from homeward.registry.merging import survivor_of
 from homeward.registry.lifecycle import TRANSITIONS, Event
@@ -70,6 +71,14 @@ class ExchangeError(ValueError):
     def __init__(self, message: str, errors: list[str] | None = None):
         super().__init__(message)
         self.errors = errors or [message]
+
+
+class LikelyDuplicate(ExchangeError):
+    """A new case refused: the registry probably holds the man already (`matches`, best first)."""
+
+    def __init__(self, message: str, matches: list[duplicates.Match]):
+        super().__init__(message)
+        self.matches = matches
 
 
 def fold_word(word: str) -> str:
@@ -793,12 +802,46 @@ def recheck_request(*, partner: Partner, cases: QuerySet[Case], fmt: str = "xlsx
     return exported
 
 
-@transaction.atomic
-def create_case_from_row(item: Discrepancy, *, origin_country: str, office=None, by=None) -> Case:
-    """Open the case a host-only row proposes: the person as the partner lists him, and its assertion."""
+def likely_duplicates(row: ResponseRow, cases: QuerySet[Case], *, exclude=(),
+                      threshold: float = duplicates.REVIEW) -> list[duplicates.Match]:
+    """The cases among `cases` that may be the man of `row`, best first: intake's engine and its review
+    threshold, as an officer's new report is checked (`intake.duplicates.find`)."""
+    record = duplicates.record_of(full_name=row.full_name, date_of_birth=row.date_of_birth,
+                                  passport_number=row.passport)
+    allowed = cases.exclude(pk__in=list(exclude)) if exclude else cases
+    return duplicates.find(record, limit=5, threshold=threshold, allowed=allowed)
+
+
+def _host_only_item(item: Discrepancy) -> tuple[Discrepancy, ResponseRow]:
+    item = Discrepancy.objects.select_for_update(of=("self",)).select_related("row__response__partner").get(pk=item.pk)
     row = item.row
     if item.kind != Discrepancy.Kind.HOST_ONLY or row is None or item.state == Discrepancy.State.RESOLVED:
-        raise ExchangeError("only an unresolved host-only item can become a new case")
+        raise ExchangeError(_("only an unresolved host-only item can become a new case or be linked to one"))
+    return item, row
+
+
+@transaction.atomic
+def create_case_from_row(item: Discrepancy, *, origin_country: str, office=None, by=None,
+                         cases: QuerySet[Case] | None = None, distinct_from=()) -> Case:
+    """Open the case a host-only row proposes: the person as the partner lists him, and its assertion.
+
+    Refused (`LikelyDuplicate`) while a case among `cases` (default: those `by` may see; the whole
+    registry without a user) may be the same man at intake's review threshold, unless the officer has
+    said those cases (their pks in `distinct_from`) are other men: link the row to the case instead
+    (`link_row_to_case`). A case whose link this row was rejected for is no candidate either.
+    """
+    item, row = _host_only_item(item)
+    if cases is None:
+        cases = visible_cases(by) if by is not None else Case.objects.all()
+    rejected = [row.case_id] if row.decision == ResponseRow.Decision.REJECTED and row.case_id else []
+    distinct = set(distinct_from)
+    matches = likely_duplicates(row, cases, exclude=[*rejected, *distinct])
+    if matches:
+        raise LikelyDuplicate(
+            _("No new case opened: %(name)s (row %(row)s) may already be in the registry as %(cases)s. Link the "
+              "row to that case instead, or confirm that none of them is the same man.")
+            % {"name": row.full_name, "row": row.number,
+               "cases": ", ".join(f"{m.reference} ({m.probability:.0%})" for m in matches)}, matches)
     response = row.response
     occurred = PartialDate.from_iso(row.occurred_on) if row.occurred_on else PartialDate.from_date(response.imported_at.date())
     try:
@@ -821,7 +864,35 @@ def create_case_from_row(item: Discrepancy, *, origin_country: str, office=None,
     row.save(update_fields=["case", "our_status_before", "outcome"])
     if row.event != Event.REPORTED:
         _apply([row], by, timezone.now())
-    update_discrepancy(item, state=Discrepancy.State.RESOLVED, note=f"new case {case.reference} opened", owner=by, by=by)
+    note = f"new case {case.reference} opened"
+    if others := list(cases.filter(pk__in=distinct).order_by("reference").values_list("reference", flat=True)):
+        note += f"; not the same man as {', '.join(others)} (checked by the officer)"
+    update_discrepancy(item, state=Discrepancy.State.RESOLVED, note=note, owner=by, by=by)
     item.case = case
     item.save(update_fields=["case"])
     return case
+
+
+@transaction.atomic
+def link_row_to_case(item: Discrepancy, case: Case, *, by=None) -> ResponseRow:
+    """The man of a host-only row is one of our cases after all (a likely duplicate the officer
+    confirmed): link the row to it and accept it as a reviewed link is accepted (`decide`), which
+    writes the partner's assertion on the case; the host-only item is resolved."""
+    item, row = _host_only_item(item)
+    case = survivor_of(case)
+    if row.decision == ResponseRow.Decision.ACCEPTED:
+        raise ExchangeError(_("row %(row)s is already accepted") % {"row": row.number})
+    before = {"link": row.link, "decision": row.decision, "case": row.case.reference if row.case else ""}
+    match = next(iter(likely_duplicates(row, Case.objects.filter(pk=case.pk), threshold=0.0)), None)
+    row.case, row.link, row.decision = case, ResponseRow.Link.REVIEW, ResponseRow.Decision.PENDING
+    row.probability = match.probability if match else None
+    row.explanation = {"fields": match.explanation if match else {}, "linked_from": ResponseRow.Link.HOST_ONLY}
+    row.save(update_fields=["case", "link", "decision", "probability", "explanation"])
+    audit.record_change(by, row, before=before, after={"link": row.link, "case": case.reference,
+                                                       "probability": row.probability})
+    row = decide(row, ResponseRow.Decision.ACCEPTED, by=by)
+    update_discrepancy(item, state=Discrepancy.State.RESOLVED, owner=by, by=by,
+                       note=f"row linked to {case.reference}: the same man")
+    item.case = case
+    item.save(update_fields=["case"])
+    return row

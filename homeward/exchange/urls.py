@@ -13,6 +13,7 @@ urlpatterns = [
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("discrepancies/<int:pk>/", views.update_discrepancy, name="discrepancy"),
     path("discrepancies/<int:pk>/new-case/", views.new_case, name="new_case"),
+    path("discrepancies/<int:pk>/link/", views.link_row, name="link_row"),
     path("partners/<str:code>/recheck/", views.recheck, name="recheck"),
     path("partners/", views.partners, name="partners"),
     path("partner/cases/", liaison.cases, name="liaison_cases"),

@@ -158,18 +158,54 @@ def update_discrepancy(request, pk):
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "exchange:reconciliation")
 
 
+def _host_only(pk):
+    return get_object_or_404(Discrepancy.objects.filter(case=None, kind=Discrepancy.Kind.HOST_ONLY)
+                             .select_related("row__response__partner", "partner"), pk=pk)
+
+
 @view_access(roles=RECORDING)
 @require_POST
 def new_case(request, pk):
-    item = get_object_or_404(Discrepancy.objects.filter(case=None, kind=Discrepancy.Kind.HOST_ONLY), pk=pk)
+    """Open the case a host-only row proposes; if the registry may hold the man already, show the
+    likely cases instead, to link the row to one of them or confirm that none is him."""
+    item = _host_only(pk)
     user = request.user
     origin = user.country or (user.office.country if user.office_id else "")
+    cases = visible_cases(user)
+    distinct = [int(pk) for pk in request.POST.getlist("distinct") if pk.isdigit()]
     try:
-        case = services.create_case_from_row(item, origin_country=origin, office=user.office, by=user)
+        case = services.create_case_from_row(item, origin_country=origin, office=user.office, by=user,
+                                             cases=cases, distinct_from=distinct)
+    except services.LikelyDuplicate as exc:
+        found = {c.pk: c for c in cases.filter(pk__in=[m.case_id for m in exc.matches])
+                 .select_related("person").prefetch_related("person__names")}
+        candidates = [(found[m.case_id], m.probability) for m in exc.matches if m.case_id in found]
+        audit.record_reads(user, [c for c, _p in candidates], action=audit.Action.SEARCH,
+                           detail="exchange: likely duplicates of a host-only row")
+        return render(request, "exchange/new_case_duplicates.html", {
+            "item": item, "row": item.row, "refusal": str(exc), "candidates": candidates,
+            "distinct": [c.pk for c, _p in candidates] + distinct,
+        })
     except services.ExchangeError as exc:
         messages.error(request, str(exc))
         return redirect("exchange:reconciliation")
     return redirect("registry:case_detail", reference=case.reference)
+
+
+@view_access(roles=RECORDING)
+@require_POST
+def link_row(request, pk):
+    """Link a host-only row to one of our cases (the man is in the registry after all) and accept it."""
+    item = _host_only(pk)
+    case = get_object_or_404(visible_cases(request.user), reference=request.POST.get("case", ""))
+    try:
+        row = services.link_row_to_case(item, case, by=request.user)
+    except services.ExchangeError as exc:
+        messages.error(request, str(exc))
+        return redirect("exchange:reconciliation")
+    messages.success(request, _("Row %(number)s linked to %(reference)s and accepted.") % {
+        "number": row.number, "reference": row.case.reference})
+    return redirect("registry:case_detail", reference=row.case.reference)
 
 
 @view_access(roles=RECORDING)

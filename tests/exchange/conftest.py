@@ -32,6 +32,16 @@ def typo(name: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+@pytest.fixture(autouse=True)
+def fresh_duplicate_index():
+    """Intake's registry index lives in the process: a test must not see the cases of the one before."""
+    from homeward.intake import duplicates
+
+    duplicates.REGISTRY.reset()
+    yield
+    duplicates.REGISTRY.reset()
+
+
 @pytest.fixture
 def partner(db):
     return Partner.objects.create(code="RU-MOD", name="Ministry of Defence of the Russian Federation", country="RU")
