@@ -52,6 +52,21 @@ PARALLEL_FROM = 20000
 _STATE = None   # (index, prepared left records, threshold) for the forked workers
 
 
+def _checked_threshold(threshold) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise ValueError(f"threshold must be a probability between 0 and 1, not {threshold!r}")
+    return float(threshold)
+
+
+def _unique_ids(records, side: str) -> None:
+    """Links and clusters are keyed by id: two records with one id would silently become one."""
+    seen: set[str] = set()
+    for r in records:
+        if r.id in seen:
+            raise ValueError(f"the {side} have the id {r.id!r} more than once; ids must be unique")
+        seen.add(r.id)
+
+
 def _link_chunk(bounds: tuple[int, int]) -> tuple[list[tuple], int]:
     """Links of a slice of the left list as plain tuples: from a worker they pickle several times
     faster than Link objects."""
@@ -91,13 +106,16 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     registry rows per extra worker. (Preparing the lists in workers as well was measured and gained
     nothing: sending prepared records back costs the parent about what preparing them does.)
     """
+    threshold = _checked_threshold(threshold)
     t0 = time.perf_counter()
     phases = {}
     _notify(stage, "indexing")
     index = CandidateIndex(right, model=model, progress=progress)
+    _unique_ids(index.records, "right records")
     phases["index"] = time.perf_counter() - t0
     _notify(stage, "preparing")
     left_p = [prepare(r) for r in left]
+    _unique_ids(left_p, "left records")
     phases["queries"] = time.perf_counter() - t0 - sum(phases.values())
     if train or (train is None and model is None):
         _notify(stage, "training")
@@ -155,10 +173,12 @@ def dedupe(records: Iterable, *, threshold: float = 0.5, progress: Callable[[int
 
     `progress` and `stage` as for link(): the rows are counted twice, as they are indexed and as they
     are compared (2 x len(records) in all)."""
+    threshold = _checked_threshold(threshold)
     t0 = time.perf_counter()
     _notify(stage, "indexing")
     index = CandidateIndex(records, model=model, progress=progress)
     recs = index.records
+    _unique_ids(recs, "records")
     if train or (train is None and model is None):
         _notify(stage, "training")
         index.set_model(train_model(index, recs, exclude_self=True))

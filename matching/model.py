@@ -42,6 +42,10 @@ DEFAULT_M = {
     "place": {"exact": 0.90, "similar": 0.04, "different": 0.06},
     "sex": {"exact": 0.97, "different": 0.03},
 }
+# Identifiers are unique to a person, so two different people share one only by a slip: at least as
+# rarely as one in this many, however few numbers the registry holds (in a list of three, "one in three"
+# would make an agreeing passport count for nothing).
+MIN_IDENTIFIERS = 10_000
 FIELDS = ("name", "date_of_birth", "passport_number", "phone", "home_state", "home_district", "sex")
 
 
@@ -195,7 +199,9 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         group = "dob_full" if q.dob[1] and q.dob[2] and r.dob[1] and r.dob[2] else "dob_partial"
         if group == "dob_full":
             if lvl == "exact":
-                u = max((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py / 365.25)
+                # the date's own frequency, but never above its year's: in a list of three, one date
+                # in three is no sign that a third of all people share a birthday
+                u = max(min((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py), py / 365.25)
             elif lvl == "swapped":
                 u = py / 365.25
             elif lvl == "close":
@@ -221,7 +227,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         total += w
     if q.passport and r.passport:
         lvl = compare_passport(q.passport, q.passport_ocr, r.passport, r.passport_ocr)
-        npass = max(stats.n_pass, 1)
+        npass = max(stats.n_pass, MIN_IDENTIFIERS)
         # one edit away: identifiers are sparse in their space (and FEBRL-style typos are common), so this
         # is much rarer than 1/npass times the number of neighbours would suggest for a dense space
         u = 1 / npass if lvl == "exact" else 2 / npass if lvl == "ocr" else \
@@ -231,7 +237,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         total += w
     if q.phone and r.phone:
         lvl = compare_phone(q.phone, r.phone)
-        nph = max(stats.n_phone, 1)
+        nph = max(stats.n_phone, MIN_IDENTIFIERS)
         u = {"exact": 1 / nph, "last7": min(1.0, 10 / nph)}.get(lvl, 1.0)
         w = _w(model.m_of("phone", lvl), u)
         parts.append(("phone", "phone", lvl, w))

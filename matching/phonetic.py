@@ -30,6 +30,7 @@ _HK_CONS = {
     "ph": "ph", "bh": "bh", "k": "k", "g": "g", "G": "n", "c": "ch", "j": "j", "J": "n", "T": "t",
     "D": "d", "N": "n", "t": "t", "d": "d", "n": "n", "p": "p", "b": "b", "m": "m", "y": "y", "r": "r",
     "l": "l", "L": "l", "v": "v", "z": "sh", "S": "sh", "s": "s", "h": "h", "f": "f", "q": "k", "x": "kh",
+    "Z": "z",   # ज़ / ਜ਼, which sanscript writes "z2" (HK's plain z is श, sh)
 }
 _HK_VOW = {"lRR": "li", "lR": "li", "RR": "ri", "ai": "ai", "au": "au", "R": "ri", "A": "a", "I": "i",
            "U": "u", "E": "e", "O": "o", "a": "a", "i": "i", "u": "u", "e": "e", "o": "o"}
@@ -78,7 +79,7 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
     if scheme == "tamil":
         for a, b in _TAMIL_HK:
             hk = hk.replace(a, b)
-    hk = re.sub(r"[0-9'.]", "", hk)
+    hk = re.sub(r"[0-9'.]", "", hk.replace("z2", "Z"))
     seq: list[list[str]] = []  # [kind, hk-symbol, latin]; kind C consonant, V vowel, S schwa, M nasal
     for sym in _HK_RE.findall(hk):
         if sym in _HK_CONS:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, Mapping
@@ -55,11 +56,21 @@ def parse_dob(text: str) -> tuple[int, int, int] | None:
     return y, (mo if 1 <= mo <= 12 else 0), (d if 1 <= d <= 31 else 0)
 
 
+# Passport letters typed on a Russian keyboard: the Cyrillic letters that look like Latin ones.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХавекмнорстух", "ABEKMHOPCTYXABEKMHOPCTYX")
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits of any script (९८७, ৯৮৭, full-width) as ASCII; other characters as they are."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text)
+
+
 def passport_keys(text: str) -> tuple[str, str]:
     """(as written, OCR-folded) passport number; both '' when absent."""
     if not text:
         return "", ""
-    p = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+    text = _ascii_digits(unicodedata.normalize("NFKC", text)).translate(_CYRILLIC_LOOKALIKES)
+    p = re.sub(r"[^0-9A-Za-z]", "", text).upper()
     if len(p) < 4:
         return "", ""
     return p, p.translate(_OCR)
@@ -69,7 +80,9 @@ def phone_key(text: str) -> str:
     """The national significant number: digits without country code, trunk prefix and leading zeros."""
     if not text:
         return ""
-    digits = re.sub(r"\D", "", text or "")
+    text = _ascii_digits(text)
+    # "+91 (0) 98765 43210": the trunk zero in brackets is not dialled after the country code
+    digits = re.sub(r"[^0-9]", "", re.sub(r"\(\s*0\s*\)", "", text))
     if digits.startswith("00"):
         digits = digits[2:]
     digits = digits.lstrip("0")

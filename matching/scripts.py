@@ -34,6 +34,11 @@ _INDIC_BLOCKS = (
 # are spelt out as consonant + virama first.
 _CHILLU = str.maketrans({"ൺ": "ണ്", "ൻ": "ന്", "ർ": "ര്", "ൽ": "ല്", "ൾ": "ള്", "ൿ": "ക്"})
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# Gurmukhi letters with nukta (ਸ਼ ਜ਼ ਖ਼ ਗ਼ ਫ਼ ਲ਼) are composition exclusions: NFC text holds consonant + ਼,
+# which sanscript reads as the consonant, its inherent vowel and a stray sign (ਸ਼ੇਰ -> "sa਼era"). It
+# knows the precomposed letters, so they are put back together first.
+_GURMUKHI_NUKTA = {"\u0a38\u0a3c": "\u0a36", "\u0a1c\u0a3c": "\u0a5b", "\u0a16\u0a3c": "\u0a59",
+                   "\u0a17\u0a3c": "\u0a5a", "\u0a2b\u0a3c": "\u0a5e", "\u0a32\u0a3c": "\u0a33"}
 
 
 def detect_script(text: str) -> str:
@@ -62,6 +67,9 @@ def indic_to_hk(token: str, scheme: str) -> str:
     token = token.translate(_ZERO_WIDTH)
     if scheme == sanscript.MALAYALAM:
         token = token.translate(_CHILLU)
+    elif scheme == sanscript.GURMUKHI and "\u0a3c" in token:
+        for pair, letter in _GURMUKHI_NUKTA.items():
+            token = token.replace(pair, letter)
     out = sanscript.transliterate(token, scheme, sanscript.HK)
     # Anything the scheme could not map (rare signs) falls back to anyascii rather than leaking through.
     return "".join(c if c.isascii() else anyascii(c) for c in out)

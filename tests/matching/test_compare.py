@@ -35,6 +35,13 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("R. Kumar", "Sanjay Kumar", "partial"),
     ("Harpreet Singh", "Rakesh Kumar", "none"),
     ("", "Rakesh Kumar", "missing"),
+    ("ज़ाकिर हुसैन", "Zakir Hussain", "exact"),                  # ज़ is z, not श (sh)
+    ("अज़ीज़", "Aziz", "exact"),
+    ("अज़ीज़", "Ashish", "none"),
+    ("आज़ाद", "Azad", "exact"),
+    ("\u0a38\u0a3c\u0a47\u0a30 \u0a38\u0a3f\u0a70\u0a18", "Sher Singh", "exact"),   # ਸ਼ as NFC writes it
+    ("\u0a1c\u0a3c\u0a4b\u0a30\u0a3e\u0a35\u0a30", "Zorawar", "exact"),              # ਜ਼
+    ("\u0a16\u0a3c\u0a3e\u0a28", "Khan", "exact"),                                     # ਖ਼
 ])
 def test_name_levels(a, b, level):
     assert compare_names(normalise_name(a), normalise_name(b))[0] == level
@@ -73,6 +80,8 @@ def test_dob_levels(a, b, level):
     ("K1234567", "K1234568", "one_edit"),
     ("K1234567", "M7654321", "different"),
     ("", "K1234567", "missing"),
+    ("К1234567", "K1234567", "exact"),      # Cyrillic К typed on a Russian keyboard
+    ("K１２３４５６７", "K1234567", "exact"),  # full-width digits
 ])
 def test_passport_levels(a, b, level):
     assert compare_passport(*passport_keys(a), *passport_keys(b)) == level
@@ -85,6 +94,8 @@ def test_passport_levels(a, b, level):
     ("9876543210", "9906543210", "last7"),
     ("9876543210", "9123456789", "different"),
     ("", "9876543210", "missing"),
+    ("९८७६५४३२१०", "9876543210", "exact"),                       # Devanagari digits
+    ("+91 (0) 98765 43210", "9876543210", "exact"),              # the trunk zero written in brackets
 ])
 def test_phone_levels(a, b, level):
     assert compare_phone(phone_key(a), phone_key(b)) == level

@@ -342,3 +342,26 @@ def test_an_older_russian_spelling_is_found_and_linked():
     assert links[("a", "1")].explanation["name"].startswith("phonetic")
     index = CandidateIndex(host)
     assert [c.id for c in index.candidates(Record(id="q", full_name="Rohan", date_of_birth="1997"))][:1] == ["1"]
+
+
+def test_in_a_small_list_an_agreeing_passport_and_date_still_count_for_the_pair():
+    """In a list of three, "one passport in one" is no sign that different people share passports."""
+    right = [Record("R1", "Rahul Sharma", date_of_birth="1990-05-01", passport_number="K1234567", phone="9876543210"),
+             Record("R2", "Rahul Sharma", date_of_birth="1990-05-01"),
+             Record("R3", "Priya Das", date_of_birth="1985-02-03")]
+    query = Record("Q", "Rahul Sharma", date_of_birth="1990-05-01", passport_number="K1234567", phone="9876543210")
+    best = CandidateIndex(right).candidates(query)[0]
+    assert best.id == "R1"
+    assert all("(+" in best.explanation[f] for f in ("passport_number", "phone", "date_of_birth"))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: link([Record("1", "Rahul"), Record("1", "Priya")], [Record("a", "Rahul")]), "left records have the id '1'"),
+    (lambda: link([Record("1", "Rahul")], [Record("a", "Rahul"), Record("a", "Priya")]), "right records have the id 'a'"),
+    (lambda: dedupe([Record(None, "Rahul"), Record(None, "Rahul")]), "records have the id 'None'"),
+    (lambda: link([Record("1", "Rahul")], [Record("a", "Rahul")], threshold=float("nan")), "between 0 and 1"),
+    (lambda: link([Record("1", "Rahul")], [Record("a", "Rahul")], threshold=None), "between 0 and 1"),
+])
+def test_the_library_refuses_input_that_would_silently_lose_rows(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
