@@ -127,11 +127,22 @@ def _serial_datetime(text: str) -> dt.datetime | None:
     return _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
 
 
+def _unknown_as_zero(month: int | None, day: int | None) -> tuple[int | None, int | None]:
+    """Russian lists write an unknown day or month as zeros: 00.05.1990 is May 1990 and
+    00.00.1990 is 1990. A zero month under a real day (05.00.1990) stays, to be refused."""
+    if day == 0:
+        day = None
+    if month == 0 and day is None:
+        month = None
+    return month, day
+
+
 def parse_partial_date(value: object) -> PartialDate | None:
     """Read a date cell. None for an empty cell; ValueError with a reason for anything unusable.
 
     Slashes and dots are day first (dd.mm.yyyy, dd/mm/yyyy): that is how both
-    India and Russia write dates, so 08/09/2024 is 8 September. A two-digit year
+    India and Russia write dates, so 08/09/2024 is 8 September. A day or month of
+    zeros means it is not known: 00.08.2024 is August 2024. A two-digit year
     is refused: for an event it could be either century. Dates of birth go
     through parse_date_of_birth, which can settle it.
     """
@@ -141,11 +152,18 @@ def parse_partial_date(value: object) -> PartialDate | None:
 def parse_date_of_birth(value: object, *, today: dt.date | None = None) -> PartialDate | None:
     """Read a date-of-birth cell: as parse_partial_date, and a full date with a two-digit year too.
 
-    A birth date cannot be in the future, so 01.03.98 is the latest 01.03.?98 that is
-    not after today: 1998-03-01, and 01.03.05 is 2005-03-01. The pivot moves with the
-    calendar (`today`, for tests). Only day.month.yy is read: "03.98" is still refused.
+    A birth date cannot be in the future: one after today is refused, and 01.03.98 is
+    the latest 01.03.?98 that is not after today: 1998-03-01, and 01.03.05 is 2005-03-01.
+    The pivot moves with the calendar (`today`, for tests). Only day.month.yy is read:
+    "03.98" is still refused. A partial date is after today only if all of it is (born
+    "2025" is fine all through 2025).
     """
-    return _parse_date(value, today or dt.date.today())
+    today = today or dt.date.today()
+    date = _parse_date(value, today)
+    if date is not None and date.first_day > today:
+        shown = _YEAR_WORD.sub("", value.strip()) if isinstance(value, str) else date.iso
+        raise ValueError(f"{shown} is not a date of birth: it is after today ({today.isoformat()})")
+    return date
 
 
 def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | None:
@@ -174,6 +192,7 @@ def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | Non
             year = int(m["y"])
             month = int(m["m"]) if precision != "year" else None
             day = int(m["d"]) if precision == "day" else None
+            month, day = _unknown_as_zero(month, day)
             problem = _problem(year, month, day)
             if problem:
                 raise ValueError(f"{text} is not a real date: {problem}")
@@ -186,10 +205,11 @@ def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | Non
 
 
 def _birth_date_of_short_year(text: str, day: int, month: int, yy: int, today: dt.date) -> PartialDate:
+    month, day = _unknown_as_zero(month, day)
     # The later century first (the latest possible birth), unless its year has not come yet.
     years = [y for y in (2000 + yy, 1900 + yy) if y <= today.year]
     for year in years:
-        if _problem(year, month, day) is None and dt.date(year, month, day) <= today:
+        if _problem(year, month, day) is None and PartialDate(year, month, day).first_day <= today:
             return PartialDate(year, month, day)
     # Only an impossible day or month gets here (1900 + yy is always in the past); say
     # why in the terms of the century the year was read in. 29.02.00 is real in 2000 only.

@@ -28,6 +28,12 @@ UTC = dt.timezone.utc
     ("8.2024", "2024-08"),
     ("08/2024", "2024-08"),
     ("2024", "2024"),
+    # An unknown day or month written as zeros, as Russian lists do: the date is partial.
+    ("00.08.2024", "2024-08"),
+    ("00.00.2024", "2024"),
+    ("00.2024", "2024"),
+    ("2024-08-00", "2024-08"),
+    ("2024-00-00", "2024"),
     ("1900", "1900"),
     ("2100", "2100"),
     ("1995 г.", "1995"),
@@ -56,11 +62,11 @@ def test_parse_partial_date_empty_is_none(text):
     ("29.02.2023", "29.02.2023 is not a real date: February 2023 has 28 days"),
     ("31.04.2024", "31.04.2024 is not a real date: April 2024 has 30 days"),
     ("2024-02-30", "2024-02-30 is not a real date: February 2024 has 29 days"),
-    ("00.08.2024", "00.08.2024 is not a real date: there is no day 0"),
+    ("08.00.2024", "08.00.2024 is not a real date: there is no month 0"),   # a day without its month
     ("09.13.2024", "09.13.2024 is not a real date: there is no month 13"),
     ("2024-13", "2024-13 is not a real date: there is no month 13"),
     ("13.2024", "13.2024 is not a real date: there is no month 13"),
-    ("00.2024", "00.2024 is not a real date: there is no month 0"),
+    ("2024-00-09", "2024-00-09 is not a real date: there is no month 0"),
     ("1899", "1899 is not a real date: the year 1899 is outside 1900–2100"),
     ("2101", "2101 is not a real date: the year 2101 is outside 1900–2100"),
     ("2204", "the year 2204 is outside"),      # a typo for 2024, not Excel day 2204
@@ -195,6 +201,10 @@ TODAY = dt.date(2025, 6, 1)
     ("29.02.00", "2000-02-29"), ("01.03.98 г.", "1998-03-01"),
     # Everything parse_partial_date reads, it reads the same.
     ("01.03.1998", "1998-03-01"), ("1998", "1998"), ("03.1998", "1998-03"), ("35125", "1996-03-01"),
+    # Zeros for an unknown day or month, common in Russian lists.
+    ("00.00.1990", "1990"), ("00.05.1990", "1990-05"), ("00.05.90", "1990-05"), ("00.00.05", "2005"),
+    # Today and the partial dates that include it are not in the future.
+    ("01.06.2025", "2025-06-01"), ("2025", "2025"), ("06.2025", "2025-06"), (dt.date(2025, 6, 1), "2025-06-01"),
 ])
 def test_parse_date_of_birth_reads_two_digit_years(text, expected):
     assert parse_date_of_birth(text, today=TODAY).iso == expected
@@ -207,6 +217,16 @@ def test_parse_date_of_birth_reads_two_digit_years(text, expected):
     ("01.13.98", "there is no month 13"),
     ("03.98", '"03.98" is not a date'),          # month.yy is not read: too easily a day.month
     ("01.03/98", "01.03/98 has a two-digit year"),   # mixed separators: not read
+    ("05.00.1990", "05.00.1990 is not a real date: there is no month 0"),   # a day without its month
+    # A birth after today.
+    ("2090", "2090 is not a date of birth: it is after today (2025-06-01)"),
+    ("02.06.2025", "02.06.2025 is not a date of birth: it is after today"),
+    ("07.2025", "07.2025 is not a date of birth: it is after today"),
+    ("2026", "2026 is not a date of birth: it is after today"),
+    ("00.00.2090", "00.00.2090 is not a date of birth: it is after today"),
+    ("45850", "45850 is not a date of birth: it is after today"),   # Excel serial of 2025-07-12
+    (45850, "2025-07-12 is not a date of birth: it is after today"),
+    (dt.date(2025, 6, 2), "2025-06-02 is not a date of birth: it is after today"),
 ])
 def test_parse_date_of_birth_rejects_with_reason(text, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
