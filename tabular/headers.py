@@ -156,6 +156,9 @@ def parse_mapping(entries: list[str] | tuple[str, ...]) -> dict[str, str]:
             raise ValueError(f'--map "{entry}" should look like "Header=field", e.g. "Дата рождения=date_of_birth"')
         if not header or not field:
             raise ValueError(f'--map "{entry}" needs both a header and a field, e.g. "Дата рождения=date_of_birth"')
+        if mapping.get(header, field) != field:   # the same spelling again; other spellings: check_mapping
+            raise ValueError(f'--map gives the column "{header}" twice, as {mapping[header]} and as {field}; '
+                             "a column holds one field, so map it once")
         mapping[header] = field
         check_mapping(mapping)
     return mapping

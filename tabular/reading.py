@@ -287,10 +287,22 @@ def _check_columns(name, headers, fields, mapping, column_name):
                              + " not found. Headers found: " + ", ".join(f'"{h}"' for h in headers))
 
 
-def _no_header(name: str, first_rows: list[tuple[int, list[str]]], where: str = "") -> TableError:
-    nonempty = [cells for _, cells in first_rows if any(cells)]
+def _no_header(name: str, first_rows: list[tuple[int, list[str]]], where: str = "",
+               mapping: dict[str, str] | None = None) -> TableError:
+    nonempty = [(number, cells) for number, cells in first_rows if any(cells)]
     if not nonempty:
         return TableError(f"{name}{where} is empty")
+    # A mapped header that is nowhere near the top is the likelier mistake (a misspelt
+    # --map), and saying so beats the generic advice to map the headers.
+    present = {loose(c) for _, cells in nonempty for c in cells if c}
+    absent = [h for h in mapping or {} if not {loose(part) for part in h.split(" / ")} <= present]
+    if absent:
+        number, cells = max(nonempty, key=lambda r: (sum(bool(c) for c in r[1]), -r[0]))
+        return TableError(f"{name}{where}: mapped column(s) " + ", ".join(f'"{h}"' for h in absent)
+                          + f" not found. Headers found (row {number}): "
+                          + ", ".join(f'"{c}"' for c in cells if c)
+                          + ". A mapping names a column by its header as written in the file.")
+    nonempty = [cells for _, cells in nonempty]
     sample = ", ".join(f'"{c}"' for c in nonempty[0] if c)
     return TableError(
         f"{name}{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows. A header row needs at "
@@ -446,7 +458,7 @@ def _open_csv(stream, start, head, name, closers, mapping) -> Table:
     found = _locate_header(first_rows, name=name, mapping=mapping, spanning={}, vertical=set(),
                            column_name=lambda i: str(i + 1))
     if found is None:
-        raise _no_header(name, first_rows)
+        raise _no_header(name, first_rows, mapping=mapping)
     header_row, data_start, headers, fields = found
     return Table(name=name, headers=headers, fields=fields, header_row=header_row, data_start=data_start,
                  encoding=encoding, delimiter=delimiter, sheet=None, source=source, closers=closers)
@@ -560,7 +572,7 @@ def _open_xlsx(stream, name, closers, mapping, sheet) -> Table:
         found = _locate_header(first_rows, name=f"{name}{where}", mapping=mapping, spanning=spanning,
                                vertical=vertical, column_name=_column_letter)
         if found is None:
-            failures.append(_no_header(name, first_rows, where))
+            failures.append(_no_header(name, first_rows, where, mapping))
             continue
         header_row, data_start, headers, fields = found
         return Table(name=name, headers=headers, fields=fields, header_row=header_row, data_start=data_start,

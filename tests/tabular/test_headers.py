@@ -78,10 +78,17 @@ def test_parse_mapping(entries, expected):
     (["Дата=birthday"], '"birthday" is not a known field'),
     (["Дата=date_of_brith"], 'did you mean "date_of_birth"'),
     (["ФИО=full_name", " фио =given_name"], 'are the same column'),
+    # The same header twice used to keep the last silently.
+    (["Name of person=full_name", "Name of person=id"],
+     '--map gives the column "Name of person" twice, as full_name and as id'),
 ])
 def test_parse_mapping_rejects(entries, message):
     with pytest.raises(ValueError, match=message):
         parse_mapping(entries)
+
+
+def test_parse_mapping_allows_the_same_entry_twice():
+    assert parse_mapping(["Name of person=full_name", "Name of person=full_name"]) == {"Name of person": "full_name"}
 
 
 @pytest.mark.parametrize("header, field", [

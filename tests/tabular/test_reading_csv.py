@@ -168,6 +168,18 @@ def test_bad_mappings(tmp_path, mapping, error, message):
         open_table(write(tmp_path, "name,dob\nRavi,1995\n"), mapping=mapping)
 
 
+@pytest.mark.parametrize("mapping, message", [
+    # No header row is recognised at all: the misspelt mapping is the news, not "no header row found".
+    ({"Nope": "full_name"}, 'list.csv: mapped column\\(s\\) "Nope" not found. '
+                            'Headers found \\(row 2\\): "Код", "Name of person", "Born"'),
+    ({"Name of person": "full_name", "Nope": "id"}, 'mapped column\\(s\\) "Nope" not found'),
+])
+def test_mapped_column_missing_from_unrecognised_headers(tmp_path, mapping, message):
+    path = write(tmp_path, "Список\nКод,Name of person,Born\n1,Rahul Sharma,01.05.1990\n")
+    with pytest.raises(TableError, match=message):
+        open_table(path, mapping=mapping)
+
+
 def test_single_column_file(tmp_path):
     table, rows = read_all(write(tmp_path, "Passport\nZ1\nZ2\n"))
     assert table.fields == ["passport_number"] and [r.values["passport_number"] for r in rows] == ["Z1", "Z2"]

@@ -242,3 +242,10 @@ def test_pre_numbered_blank_form_rows_are_not_data(tmp_path):
 def test_a_list_of_ids_alone_keeps_its_rows(tmp_path):
     _, rows = read_all(xlsx(tmp_path / "ids.xlsx", [["№"], [1], [2]]))
     assert [r.values["id"] for r in rows] == ["1", "2"]
+
+
+def test_mapped_column_missing_from_unrecognised_headers(tmp_path):
+    path = xlsx(tmp_path / "list.xlsx", [["Код", "Name of person", "Born"], [1, "Rahul Sharma", 1990]])
+    with pytest.raises(TableError, match='list.xlsx: mapped column\\(s\\) "Nope" not found. '
+                                         'Headers found \\(row 1\\): "Код", "Name of person", "Born"'):
+        open_table(path, mapping={"Nope": "full_name"})
