@@ -340,29 +340,53 @@ def _detect_encoding(head: bytes, complete: bool, name: str) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if not _reads_as_cp1251(head):
+        raise junk
+    return "cp1251"
+
+
+def _reads_as_cp1251(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as Russian text in Windows-1251."""
     # Almost any byte string decodes as cp1251, so demand that the result reads like
     # Russian: no control characters, and non-ASCII letters mostly Cyrillic.
     try:
-        text = head.decode("cp1251")
+        text = data.decode("cp1251")
     except UnicodeDecodeError:
-        raise junk from None
+        return False
     non_ascii = sum(ch > "\x7f" for ch in text)
     cyrillic = len(_CYRILLIC.findall(text))
     if _CONTROL.search(text) or not cyrillic or cyrillic < 0.7 * non_ascii:
-        raise junk
+        return False
     # Western single-byte text (Latin-1, cp1252) also decodes to Cyrillic letters,
     # but scattered inside Latin words: "Müller" becomes "Mьller".
     words = re.findall(r"\w+", text)
     russian = sum(bool(_CYRILLIC.search(w)) for w in words)
     mixed = sum(bool(_CYRILLIC.search(w) and _LATIN.search(w)) for w in words)
-    if mixed > 0.3 * russian:
-        raise junk
-    return "cp1251"
+    return mixed <= 0.3 * russian
 
 
-def _text_lines(stream: BinaryIO, start: int, encoding: str) -> Iterator[str]:
+class _Decoding:
+    """The encoding a CSV file is read in, which reading may have to settle again.
+
+    Encoding is told from the first 64 KB. When they are pure ASCII, UTF-8 is only a
+    guess: a Windows-1251 list can hold Latin letters and digits for thousands of rows
+    before its first Cyrillic name. So the first line further down that is not UTF-8,
+    if no line before it had non-ASCII text, decides again (`revisable`).
+    """
+
+    def __init__(self, encoding: str, revisable: bool):
+        self.encoding = encoding
+        self.revisable = revisable
+        self.revised = False
+
+
+class _EncodingChanged(Exception):
+    """A line in another encoding than the lines before it (found, before)."""
+
+
+def _text_lines(stream: BinaryIO, start: int, decoding: _Decoding) -> Iterator[str]:
     stream.seek(start)
-    if encoding == "utf-16":
+    if decoding.encoding == "utf-16":
         wrapper = io.TextIOWrapper(stream, encoding="utf-16", newline="")
         try:
             yield from wrapper
@@ -371,13 +395,46 @@ def _text_lines(stream: BinaryIO, start: int, encoding: str) -> Iterator[str]:
         return
     # Decode line by line rather than through TextIOWrapper, whose read-ahead would
     # report a bad byte several rows before the row that holds it.
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    first = True
-    for raw in _byte_lines(stream):
-        if first and encoding == "utf-8-sig":
+    bom = decoding.encoding == "utf-8-sig"
+    codec = "utf-8" if bom else decoding.encoding
+    all_ascii = True  # so far
+    lines = _byte_lines(stream)
+    while (raw := next(lines, None)) is not None:
+        if bom:
             raw = raw.removeprefix(codecs.BOM_UTF8)
-        first = False
-        yield raw.decode(codec)
+            bom = False
+        if raw.isascii():
+            yield raw.decode("ascii")
+            continue
+        if decoding.revised and _is_utf8(raw):
+            # Cyrillic in Windows-1251 is practically never valid UTF-8, so this line is UTF-8.
+            raise _EncodingChanged("UTF-8", "Windows-1251")
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            if not (decoding.revisable and all_ascii and codec == "utf-8"):
+                raise
+            ahead: list[bytes] = []
+            size = len(raw)
+            while size < SNIFF_BYTES and (line := next(lines, None)) is not None:
+                ahead.append(line)
+                size += len(line)
+            if not _reads_as_cp1251(b"".join([raw, *ahead])):
+                raise
+            codec = decoding.encoding = "cp1251"
+            decoding.revised = True
+            lines = itertools.chain(ahead, lines)
+            text = raw.decode(codec)
+        all_ascii = False
+        yield text
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _byte_lines(stream: BinaryIO, chunk_size: int = 1 << 16) -> Iterator[bytes]:
@@ -435,23 +492,46 @@ def _open_csv(stream, start, head, name, closers, mapping) -> Table:
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
+    decoding = _Decoding(encoding, revisable=encoding == "utf-8" and head.isascii())
+    opened: list[Table] = []   # the table, once the header is found: its width and encoding
+
     def source() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(_text_lines(stream, start, encoding), delimiter=delimiter)
+        ended = False
+
+        def lines() -> Iterator[str]:
+            nonlocal ended
+            yield from _text_lines(stream, start, decoding)
+            ended = True   # the reader asked for more: a record was still open at the end
+
+        reader = csv.reader(lines(), delimiter=delimiter)
         number = 0
         while True:
             number += 1
+            first_line = reader.line_num + 1
             try:
                 record = next(reader)
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise TableError(f"{name}: row {number} is not valid {encoding.upper()} text, although the rows "
-                                 f"before it are; re-save the whole file in one encoding (UTF-8)") from None
+                raise TableError(f"{name}: row {number} is not valid {decoding.encoding.upper()} text, although the "
+                                 f"rows before it are; re-save the whole file in one encoding (UTF-8)") from None
+            except _EncodingChanged as exc:
+                found, before = exc.args
+                raise TableError(f"{name}: row {number} is {found} text, although the rows before it are {before}; "
+                                 "re-save the whole file in one encoding (UTF-8)") from None
             except csv.Error as exc:
                 if "field limit" in str(exc):
                     raise TableError(f"{name}: row {number} has a cell longer than {CSV_FIELD_LIMIT} characters; "
                                      'probably a quote (") in this row is never closed') from None
                 raise TableError(f"{name}: row {number} cannot be read: {exc}") from None
+            if reader.line_num > first_line:   # a quoted cell runs over line breaks
+                width = len(opened[0].headers) if opened else None
+                problem = _runaway_quote(record, width, delimiter, ended, reader.line_num - first_line)
+                if problem:
+                    where = f" (line {first_line} of the file)" if first_line != number else ""
+                    raise TableError(f'{name}: row {number}{where}: a quote (") opens here and {problem}')
+            if opened and opened[0].encoding != decoding.encoding:
+                opened[0].encoding = decoding.encoding   # settled again further down (see _Decoding)
             yield number, [c.strip() for c in record]
 
     first_rows = _first_rows(source)
@@ -460,8 +540,40 @@ def _open_csv(stream, start, head, name, closers, mapping) -> Table:
     if found is None:
         raise _no_header(name, first_rows, mapping=mapping)
     header_row, data_start, headers, fields = found
-    return Table(name=name, headers=headers, fields=fields, header_row=header_row, data_start=data_start,
-                 encoding=encoding, delimiter=delimiter, sheet=None, source=source, closers=closers)
+    opened.append(Table(name=name, headers=headers, fields=fields, header_row=header_row, data_start=data_start,
+                        encoding=decoding.encoding, delimiter=delimiter, sheet=None, source=source,
+                        closers=closers))
+    return opened[0]
+
+
+def _runaway_quote(record: list[str], width: int | None, delimiter: str, at_end: bool, more_lines: int) -> str | None:
+    """Why a record spanning line breaks looks like a stray quote that swallowed further rows, or None.
+
+    An address over two lines is a real quoted cell. A lone opening quote ("Bunty Amit
+    Kumar) takes every line up to the next quote into its cell, and with no quote after
+    it, the rest of the file: either the file ends inside the cell (at_end), or the cell
+    holds lines with as many delimiters as a row of the table has.
+    """
+    def begins(cell: str) -> str:
+        first = cell.strip().splitlines()[0] if cell.strip() else ""
+        return first if len(first) <= 40 else first[:40] + "…"
+
+    last = record[-1] if record else ""
+    if at_end and any(ch in last.strip() for ch in "\r\n"):
+        return (f"is never closed; the {more_lines} line(s) after it, to the end of the file, would be read as "
+                f'one cell (it begins "{begins(last)}"). Remove the stray quote, or close it, and save the file again')
+    if width is None:
+        return None   # the header is not known yet; the rows pass will look again
+    needed = max(width - 1, 1)
+    for cell in record:
+        lines = cell.strip().splitlines()[1:]
+        rowlike = sum(line.count(delimiter) >= needed for line in lines)
+        # In a one- or two-column table a single delimiter in a line of text proves little.
+        if rowlike >= (1 if width > 2 else 2):
+            return (f"is closed only {more_lines} line(s) further down; the rows in between would be read "
+                    f'as one cell (it begins "{begins(cell)}"). Remove the stray quote, or close it in the same '
+                    "row, and save the file again")
+    return None
 
 
 # ---------------------------------------------------------------------------- XLSX

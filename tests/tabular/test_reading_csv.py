@@ -85,6 +85,83 @@ def test_unbalanced_quote_in_big_file_is_reported(tmp_path):
         list(open_table(write(tmp_path, text)))
 
 
+def numbered_rows(count, first=0):
+    return "".join(f"L{i},Amit Kumar{i},01.01.{1960 + i % 40}\n" for i in range(first, first + count))
+
+
+def test_stray_opening_quote_that_swallows_the_rest_of_the_file_is_named(tmp_path):
+    # Row 4 opens a quote that nothing closes: it used to read as 3 rows, the last holding the rest of the file.
+    text = "id,full_name,date_of_birth\n" + numbered_rows(2) + 'L2,"Bunty Amit Kumar,01.01.1962\n' + numbered_rows(47, 3)
+    with pytest.raises(TableError, match='list.csv: row 4: a quote \\(\"\\) opens here and is never closed; the 47 '
+                                         'line\\(s\\) after it, to the end of the file, would be read as one cell '
+                                         '\\(it begins "Bunty Amit Kumar,01.01.1962"\\)'):
+        list(open_table(write(tmp_path, text)))
+
+
+def test_stray_quote_below_the_header_search_area_is_named(tmp_path):
+    text = "id;full_name;date_of_birth\n" + numbered_rows(40).replace(",", ";") + 'L40;"Bunty;1990\n' \
+        + numbered_rows(5, 41).replace(",", ";")
+    with open_table(write(tmp_path, text)) as table, pytest.raises(TableError, match="row 42: a quote .* never closed"):
+        list(table)
+
+
+def test_stray_quote_closed_by_another_quote_rows_below_is_named(tmp_path):
+    # The second stray quote closes the first: the rows in between would be one cell.
+    text = ("id,full_name,date_of_birth\n" + numbered_rows(30) + 'L30,"Bunty,1990\n' + numbered_rows(5, 31)
+            + 'L36,Amit "Raja",1991\n' + numbered_rows(5, 37))
+    with open_table(write(tmp_path, text)) as table, \
+            pytest.raises(TableError, match='row 32: a quote .* is closed only 6 line'):
+        list(table)
+
+
+def test_line_of_the_file_is_named_when_it_differs_from_the_row(tmp_path):
+    text = 'id,full_name,note\n1,Ravi,"two\nlines"\n2,"Amit,x\n3,Rahul,y\n4,Priya,z\n'
+    with pytest.raises(TableError, match="row 3 \\(line 4 of the file\\): a quote"):
+        list(open_table(write(tmp_path, text)))
+
+
+@pytest.mark.parametrize("text, cells", [
+    # Addresses and notes over several lines, with commas in them, are real quoted cells.
+    ('id,full_name,address\n1,Ravi,"House 5,\nSector 3, Noida"\n2,Amit,x\n', ["House 5,\nSector 3, Noida", "x"]),
+    ('full_name,note\nRavi,"Called on Monday,\nno answer, call again"\nAmit,x\n',
+     ["Called on Monday,\nno answer, call again", "x"]),
+    ('id;full_name;address\n1;Ravi;"a;\nb\nc"\n', ["a;\nb\nc"]),                      # the last row
+    # An unclosed quote on the last line swallows nothing.
+    ('id,full_name,address\n1,Ravi,x\n2,Amit,"Noida\n', ["x", "Noida"]),
+])
+def test_quoted_multi_line_cells_still_read(tmp_path, text, cells):
+    _, rows = read_all(write(tmp_path, text))
+    assert [list(r.raw.values())[-1] for r in rows] == cells
+
+
+def test_windows_1251_after_64kb_of_ascii_is_read(tmp_path):
+    # Latin ids and dates for 3000 rows, then the first Cyrillic name.
+    head = "id;full_name;date_of_birth\r\n" + "".join(f"L{i};Amit Kumar {i};01.01.1990\r\n" for i in range(3000))
+    assert len(head) > 64 * 1024
+    data = (head + "R1;Иванов Иван Иванович;02.02.1991\r\nR2;Петров Пётр;1990\r\n").encode("cp1251")
+    with open_table(write(tmp_path, data)) as table:
+        rows = list(table)
+        assert table.encoding == "cp1251"
+        assert [r.values["full_name"] for r in rows[-2:]] == ["Иванов Иван Иванович", "Петров Пётр"]
+        assert len(list(table)) == 3002                         # a second pass reads the same
+
+
+@pytest.mark.parametrize("tail, message", [
+    # Windows-1251, then UTF-8: really mixed.
+    ("Иванов;1990\r\n".encode("cp1251") * 50 + "Петров;1991\r\n".encode("utf-8"),
+     "row 3052 is UTF-8 text, although the rows before it are Windows-1251"),
+    ("Иванов;1990\r\n".encode("cp1251") + "Петров;1991\r\n".encode("utf-8"), "row 3002 is not valid UTF-8"),
+    # UTF-8 text after the sniffed part, then Windows-1251: the file did say UTF-8.
+    ("Иванов;1990\r\n".encode("utf-8") + "Петров;1991\r\n".encode("cp1251"), "row 3003 is not valid UTF-8"),
+    # Not UTF-8 and not Russian either.
+    ("Müller;1990\r\n".encode("latin-1"), "row 3002 is not valid UTF-8"),
+])
+def test_mixed_encodings_after_ascii_start_are_refused(tmp_path, tail, message):
+    head = "full_name;date_of_birth\r\n" + "".join(f"Amit Kumar {i};01.01.1990\r\n" for i in range(3000))
+    with open_table(write(tmp_path, head.encode("ascii") + tail)) as table, pytest.raises(TableError, match=message):
+        list(table)
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "is empty"),
     (b"  \r\n\r\n ,, \n", "is empty"),
