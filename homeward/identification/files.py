@@ -5,7 +5,11 @@ problem a user can cause ends as a CommandError with a message for the user, nev
 """
 from __future__ import annotations
 
+import os
+import stat
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -33,8 +37,9 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
         raise CommandError(f"bad --map value: {exc}") from None
     records: list[Record] = []
     skipped_names: list[int] = []
-    bad_dates = 0
-    seen_ids: set[str] = set()
+    bad_dates: list[str] = []
+    first_row: dict[str, int] = {}          # id -> the row it was first seen on
+    repeated: dict[str, list[int]] = {}     # an id given on several rows -> those rows
     try:
         with open_table(p, mapping=mapping or None) as table:
             fields = set(f for f in table.fields if f)
@@ -48,17 +53,18 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
             for row in table:
                 values = {k: v for k, v in row.values.items() if k in FIELDS}
                 rid = (values.get("id") or "").strip() or f"row {row.number}"
-                if rid in seen_ids:
+                if rid in first_row:
+                    repeated.setdefault(rid, [first_row[rid]]).append(row.number)
                     rid = f"{rid} (row {row.number})"
-                seen_ids.add(rid)
+                first_row.setdefault(rid, row.number)
                 values["id"] = rid
                 dob = (values.get("date_of_birth") or "").strip()
                 if dob:
                     try:
                         values["date_of_birth"] = parse_date_of_birth(dob).iso
-                    except ValueError:
+                    except ValueError as exc:
                         values["date_of_birth"] = ""
-                        bad_dates += 1
+                        bad_dates.append(f"row {row.number}: {exc}")
                 rec = Record.from_mapping(values)
                 if not (rec.full_name or "").strip():
                     skipped_names.append(row.number)
@@ -71,11 +77,22 @@ def read_records(path: str, mapping_args: list[str] | None, *, warn=None) -> lis
     if skipped_names:
         rows = ", ".join(map(str, skipped_names[:10])) + (" ..." if len(skipped_names) > 10 else "")
         warn(f"{p.name}: {len(skipped_names)} row(s) without a name skipped (rows {rows})")
+    if repeated:
+        warn(f"{p.name}: {len(repeated)} id(s) appear on more than one row: " + few(
+            f'"{rid}" (rows {few(map(str, rows), 5)})' for rid, rows in repeated.items())
+            + "; each repeat is written with its row number added, e.g. "
+            + f'"{next(iter(repeated))} (row {next(iter(repeated.values()))[1]})"')
     if bad_dates:
-        warn(f"{p.name}: {bad_dates} date(s) of birth could not be read and were ignored")
+        warn(f"{p.name}: {len(bad_dates)} date(s) of birth could not be read and were ignored ({few(bad_dates, 3, '; ')})")
     if not records:
         raise CommandError(f"{p.name}: no rows with a name to match")
     return records
+
+
+def few(items, limit: int = 5, sep: str = ", ") -> str:
+    """The first `limit` items joined, with "..." when there are more."""
+    items = list(items)
+    return sep.join(items[:limit]) + (" ..." if len(items) > limit else "")
 
 
 def unused_columns(headers: list[str], fields: list[str | None], mapping: dict[str, str]) -> list[str]:
@@ -85,11 +102,94 @@ def unused_columns(headers: list[str], fields: list[str | None], mapping: dict[s
             if f not in FIELDS and not ignored & {loose(part) for part in [h, *h.split(" / ")]}]
 
 
-def open_output(path: str):
-    try:
-        return open(path, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+class Output:
+    """The file a command writes its CSV to.
+
+    Made before any input is read, so that a run of many minutes does not end in
+    "cannot write": the directory must exist and take a new file. The CSV goes to a
+    temporary file beside the target and is renamed into place only when complete, so
+    a full disk or a failing write leaves neither a truncated file nor a damaged old
+    one. A target that is not a regular file (/dev/stdout, a pipe) is written directly.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        if not path.strip():
+            raise CommandError("-o needs the name of the CSV file to write")
+        if path.endswith(("/", os.sep)):
+            raise CommandError(f"cannot write {path}: that names a directory, not a file")
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise self._error(exc) from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise CommandError(f"cannot write {path}: it is a directory")
+        if info is not None and not os.access(path, os.W_OK):
+            raise CommandError(f"cannot write {path}: permission denied")
+        self._direct = info is not None and not stat.S_ISREG(info.st_mode)
+        if self._direct:
+            return
+        self._target = os.path.realpath(path)   # through a symlink: replace the file it points at
+        self._directory = os.path.dirname(self._target)
+        if not os.path.isdir(self._directory):
+            shown = os.path.dirname(path) or "."
+            raise CommandError(f"cannot write {path}: the directory {shown} does not exist")
+        if info is not None:
+            self._mode = stat.S_IMODE(info.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            self._mode = 0o666 & ~umask   # as open() would have made it
+        self._existed = info is not None
+        with self._temporary():   # can a file be made there at all (permissions, read-only disk)?
+            pass
+
+    def _error(self, exc: OSError, done: str = "") -> CommandError:
+        return CommandError(f"cannot write {self.path}: {exc.strerror or exc}{done}")
+
+    @contextmanager
+    def _temporary(self):
+        try:
+            fd, temporary = tempfile.mkstemp(dir=self._directory, prefix=f".{os.path.basename(self._target)[:100]}.",
+                                             suffix=".part")
+        except OSError as exc:
+            raise self._error(exc) from None
+        try:
+            yield fd, temporary
+        finally:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass   # renamed into place, or the directory went away
+
+    @contextmanager
+    def open(self):
+        """A text file to write the CSV into; in place once the block ends without an error."""
+        if self._direct:
+            try:
+                with open(self.path, "w", encoding="utf-8", newline="") as f:
+                    yield f
+            except OSError as exc:
+                raise self._error(exc) from None
+            return
+        with self._temporary() as (fd, temporary):
+            try:
+                with open(fd, "w", encoding="utf-8", newline="", closefd=False) as f:
+                    yield f
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(temporary, self._mode)
+                os.replace(temporary, self._target)
+            except OSError as exc:
+                left = (f"; {self.path} was left as it was" if self._existed
+                        else "; no partial file was left behind")
+                raise self._error(exc, left) from None
 
 
 # Said in the commands' help: the output goes through tabular's safe writer.
@@ -98,15 +198,17 @@ FORMULA_NOTE = ("An id that a spreadsheet would run as a formula (one starting w
                 "such as L00001, № 12 or a lone -, are written as they are.")
 
 
-def write_links(path: str, links) -> None:
-    with open_output(path) as f:
+def write_links(output: Output | str, links) -> None:
+    output = output if isinstance(output, Output) else Output(output)
+    with output.open() as f:
         write_csv(f, ["left_id", "right_id", "match_probability", *EXPLAIN_FIELDS], (
             [l.left_id, l.right_id, f"{l.match_probability:.4f}", *(l.explanation.get(k, "") for k in EXPLAIN_FIELDS)]
             for l in links))
 
 
-def write_clusters(path: str, clusters: dict[str, str]) -> None:
-    with open_output(path) as f:
+def write_clusters(output: Output | str, clusters: dict[str, str]) -> None:
+    output = output if isinstance(output, Output) else Output(output)
+    with output.open() as f:
         write_csv(f, ["id", "cluster_id"], ([rid, cid] for rid, cid in clusters.items()))
 
 

@@ -121,4 +121,5 @@ def test_dates_of_birth_with_two_digit_years_are_read(tmp_path):
     warnings = []
     records = read_records(str(f), [], warn=warnings.append)
     assert [r.date_of_birth for r in records] == ["1998-03-01", ""]
-    assert warnings == ["list.csv: 1 date(s) of birth could not be read and were ignored"]
+    assert warnings == ["list.csv: 1 date(s) of birth could not be read and were ignored "
+                        "(row 3: 31.02.98 is not a real date: February 1998 has 28 days)"]

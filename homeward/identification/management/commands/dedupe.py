@@ -1,9 +1,11 @@
 """homeward dedupe FILE -o CLUSTERS.csv: group the rows of one list that are the same person."""
 from __future__ import annotations
 
+import time
+
 from django.core.management.base import BaseCommand
 
-from homeward.identification.files import FORMULA_NOTE, progress_bar, read_records, write_clusters
+from homeward.identification.files import FORMULA_NOTE, Output, progress_bar, read_records, write_clusters
 from homeward.identification.management.commands.link import probability
 from matching import dedupe
 
@@ -23,15 +25,18 @@ class Command(BaseCommand):
                             help="map a column to a field, e.g. 'Name of person=full_name'")
 
     def handle(self, *args, **opts):
+        started = time.monotonic()
         threshold = probability(str(opts["threshold"]))
+        output = Output(opts["output"])   # before the input: a long run must not end in "cannot write"
         records = read_records(opts["file"], opts["map"], warn=lambda msg: self.stderr.write(msg))
         tick, stage, close = progress_bar(2 * len(records), "indexing")
         try:
             result = dedupe(records, threshold=threshold, progress=tick, stage=stage)
         finally:
             close()
-        write_clusters(opts["output"], result.clusters)
+        write_clusters(output, result.clusters)
         n_clusters = len(set(result.clusters.values()))
         self.stdout.write(
             f"{len(records)} rows, {result.candidate_pairs} candidate pairs, {len(result.links)} links, "
-            f"{n_clusters} clusters, {result.seconds:.1f} s -> {opts['output']}")
+            f"{n_clusters} clusters, {time.monotonic() - started:.1f} s ({result.seconds:.1f} s matching) "
+            f"-> {opts['output']}")

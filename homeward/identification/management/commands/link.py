@@ -1,9 +1,11 @@
 """homeward link LEFT RIGHT -o LINKS.csv: propose which people in two lists are the same."""
 from __future__ import annotations
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.identification.files import FORMULA_NOTE, progress_bar, read_records, write_links
+from homeward.identification.files import FORMULA_NOTE, Output, progress_bar, read_records, write_links
 from matching import link
 
 
@@ -48,8 +50,10 @@ class Command(BaseCommand):
                                  "memory per million rows of RIGHT)")
 
     def handle(self, *args, **opts):
+        started = time.monotonic()
         threshold = probability(str(opts["threshold"]))
         workers = worker_count(str(opts["workers"]))
+        output = Output(opts["output"])   # before the inputs: a long run must not end in "cannot write"
         warn = lambda msg: self.stderr.write(msg)  # noqa: E731
         left = read_records(opts["left"], opts["map_left"], warn=warn)
         right = read_records(opts["right"], opts["map_right"], warn=warn)
@@ -58,7 +62,8 @@ class Command(BaseCommand):
             result = link(left, right, threshold=threshold, progress=tick, stage=stage, workers=workers)
         finally:
             close()
-        write_links(opts["output"], result.links)
+        write_links(output, result.links)
         self.stdout.write(
             f"{len(left)} left rows, {len(right)} right rows, {result.candidate_pairs} candidate pairs, "
-            f"{len(result.links)} links >= {threshold:g}, {result.seconds:.1f} s -> {opts['output']}")
+            f"{len(result.links)} links >= {threshold:g}, {time.monotonic() - started:.1f} s "
+            f"({result.seconds:.1f} s linking) -> {opts['output']}")
