@@ -161,8 +161,8 @@ def parse_date_of_birth(value: object, *, today: dt.date | None = None) -> Parti
     today = today or dt.date.today()
     date = _parse_date(value, today)
     if date is not None and date.first_day > today:
-        shown = _YEAR_WORD.sub("", value.strip()) if isinstance(value, str) else date.iso
-        raise ValueError(f"{shown} is not a date of birth: it is after today ({today.isoformat()})")
+        # Worded as the importers word a future date, so that a list reads the same either way.
+        raise ValueError(f"{value.strip() if isinstance(value, str) else date.iso} is in the future")
     return date
 
 
