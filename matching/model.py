@@ -199,9 +199,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         group = "dob_full" if q.dob[1] and q.dob[2] and r.dob[1] and r.dob[2] else "dob_partial"
         if group == "dob_full":
             if lvl == "exact":
-                # the date's own frequency, but never above its year's: in a list of three, one date
-                # in three is no sign that a third of all people share a birthday
-                u = max(min((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py), py / 365.25)
+                u = max((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py / 365.25)
             elif lvl == "swapped":
                 u = py / 365.25
             elif lvl == "close":
