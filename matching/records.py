@@ -69,7 +69,8 @@ def passport_keys(text: str) -> tuple[str, str]:
     """(as written, OCR-folded) passport number; both '' when absent."""
     if not text:
         return "", ""
-    text = _ascii_digits(unicodedata.normalize("NFKC", text)).translate(_CYRILLIC_LOOKALIKES)
+    if not text.isascii():   # most numbers are: skip the work for the few typed otherwise
+        text = _ascii_digits(unicodedata.normalize("NFKC", text)).translate(_CYRILLIC_LOOKALIKES)
     p = re.sub(r"[^0-9A-Za-z]", "", text).upper()
     if len(p) < 4:
         return "", ""
@@ -80,9 +81,11 @@ def phone_key(text: str) -> str:
     """The national significant number: digits without country code, trunk prefix and leading zeros."""
     if not text:
         return ""
-    text = _ascii_digits(text)
-    # "+91 (0) 98765 43210": the trunk zero in brackets is not dialled after the country code
-    digits = re.sub(r"[^0-9]", "", re.sub(r"\(\s*0\s*\)", "", text))
+    if not text.isascii():
+        text = _ascii_digits(text)
+    if "(" in text:   # "+91 (0) 98765 43210": the trunk zero in brackets is not dialled after the country code
+        text = re.sub(r"\(\s*0\s*\)", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     if digits.startswith("00"):
         digits = digits[2:]
     digits = digits.lstrip("0")
