@@ -12,7 +12,9 @@ shows them. The rule:
    - exactly one of its cells is hidden (the total, or one part: the others add up to it), or
    - its total is shown and its hidden parts together are themselves a small count: their sum
      (total minus the shown parts), less the SMALL_CELL each "x" cell is known to hold at least,
-     is under SMALL_CELL (two "<5" that sum to 0 are both exactly 0).
+     is under SMALL_CELL (two "<5" that sum to 0 are both exactly 0), or
+   - its hidden parts are all "<5" and their sum is the most they can hold (two "<5" that sum to 8
+     are both exactly 4).
    In such a line the smallest shown cell is hidden too, shown as "x" (never as "<5": it is not
    small), ties going to the first in the line's order (parts before the total, rows largest
    first); this repeats over all lines until none gives anything away.
@@ -77,7 +79,10 @@ def _protect(values: dict[tuple, int], lines: list[tuple[tuple | None, list[tupl
             return False
         secondary = sum(marks[key] == HIDDEN for key in hidden_parts)
         beyond = sum(values[key] for key in hidden_parts) - SMALL_CELL * secondary
-        return beyond < SMALL_CELL
+        # what is left for the hidden parts is small, or (all of them "<5") as large as they can be:
+        # 8 left for two "<5" makes both exactly 4
+        at_most = (SMALL_CELL - 1) * len(hidden_parts) if secondary == 0 else None
+        return beyond < SMALL_CELL or beyond == at_most
 
     changed = True
     while changed:

@@ -20,15 +20,16 @@ def row(known, killed, discharged, missing, prisoner, remaining):
 
 def line_gives_away(total, parts, raw_parts) -> bool:
     """What a reader can work out of one line: exactly one hidden cell, or hidden parts that come to a
-    small count beyond what their marks say (the total shown)."""
+    small count beyond what their marks say, or all "<5" and as large as they can be (the total shown)."""
     hidden = [i for i, value in enumerate(parts) if suppression.is_hidden(value)]
     count = len(hidden) + suppression.is_hidden(total)
     if count == 1:
         return True
     if count and not suppression.is_hidden(total):
         beyond = total - sum(v for v in parts if not suppression.is_hidden(v))
-        beyond -= SMALL_CELL * sum(parts[i] == HIDDEN for i in hidden)
-        return beyond < SMALL_CELL
+        secondary = sum(parts[i] == HIDDEN for i in hidden)
+        beyond -= SMALL_CELL * secondary
+        return beyond < SMALL_CELL or (secondary == 0 and beyond == (SMALL_CELL - 1) * len(hidden))
     return False
 
 
@@ -58,6 +59,14 @@ def test_the_reviewers_example_row_no_longer_gives_the_two_zeros_away():
     assert not line_gives_away(shown["known"], [shown[b] for b in BUCKETS], None)
     assert shown["known"] == 94 and shown["remaining"] == 71  # the rest stays as it is
     assert shown["killed"] == HIDDEN  # the next-smallest; never "<5", it is not small
+
+
+def test_two_small_cells_at_their_largest_are_not_given_away_by_the_rest():
+    # 28 - 5 - 5 - 10 leaves 8 for two "<5": both would be exactly 4
+    shown = suppression.counts(row(28, 4, 4, 5, 5, 10), ANALYST)
+    assert shown["killed"] == shown["discharged"] == SUPPRESSED
+    assert HIDDEN in shown.values()
+    assert not line_gives_away(shown["known"], [shown[b] for b in BUCKETS], None)
 
 
 def test_a_single_hidden_cell_takes_the_next_smallest_with_it():
