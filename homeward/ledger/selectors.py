@@ -152,12 +152,15 @@ def suppressed_totals(cases: QuerySet, as_of: date | None = None, *,
     in a table cover `small` cases together, since each grouping adds up to the same total as the other; and until
     no sum of visible rows of one grouping, taken from a sum of visible rows of the other that holds all their
     obligations, leaves the money of fewer than `small` cases (RU-MOD minus India: the Nepali family owed by RU-MOD).
-    Per currency, as amounts in different currencies never add up.
+    Per currency, as amounts in different currencies never add up. Nor may a row be worked out against
+    itself at an earlier month end: a row whose money changed since any earlier month end for fewer than
+    `small` cases is hidden too (one new obligation in August is one family's compensation).
     """
-    lines = obligation_lines(Obligation.objects.filter(case__in=cases), as_of)
+    obligations = Obligation.objects.filter(case__in=cases)
+    lines = obligation_lines(obligations, as_of)
     tables = {by: _grouped(lines, by, name_debtors=False) for by in ("partner", "origin")}
     case_of = {line.obligation.pk: line.obligation.case_id for line in lines}
-    hidden = _hidden_rows(tables, case_of, small)
+    hidden = _hidden_rows(tables, case_of, small, _changed_for_few(tables, lines, obligations, as_of, small))
     shown = {}
     for by, rows in tables.items():
         shown[by] = []
@@ -170,7 +173,30 @@ def suppressed_totals(cases: QuerySet, as_of: date | None = None, *,
     return shown
 
 
-def _hidden_rows(tables: dict[str, list[dict]], case_of: dict[int, int], small: int) -> set[tuple]:
+def _changed_for_few(tables: dict[str, list[dict]], lines: list[ObligationLine], obligations: QuerySet[Obligation],
+                     as_of: date | None, small: int) -> set[tuple]:
+    """Rows whose obligations or payments changed, between some earlier month end and `as_of`, for more than
+    none and fewer than `small` cases."""
+    first = min((line.obligation.arose_on for line in lines), default=None)
+    if first is None:
+        return set()
+    day = _as_of(as_of)
+    paid_now = {line.obligation.pk: line.paid for line in lines}
+    case_of = {line.obligation.pk: line.obligation.case_id for line in lines}
+    flagged = set()
+    for end in [e for e in month_ends(first, day) if e < day]:
+        paid_then = {line.obligation.pk: line.paid for line in obligation_lines(obligations, end)}
+        changed = {pk for pk, paid in paid_now.items() if paid_then.get(pk) != paid}
+        for by, rows in tables.items():
+            for row in rows:
+                cases = {case_of[pk] for pk in row["members"] & changed}
+                if 0 < len(cases) < small:
+                    flagged.add((by, row["group"], row["currency"]))
+    return flagged
+
+
+def _hidden_rows(tables: dict[str, list[dict]], case_of: dict[int, int], small: int,
+                 also: set[tuple] = frozenset()) -> set[tuple]:
     def key(by, row):
         return by, row["group"], row["currency"]
 
@@ -178,7 +204,7 @@ def _hidden_rows(tables: dict[str, list[dict]], case_of: dict[int, int], small: 
         return len({case_of[m] for m in members}) < small
 
     rows = {key(by, row): row for by, table in tables.items() for row in table}
-    hidden = {k for k, row in rows.items() if len(row["cases"]) < small}
+    hidden = {k for k, row in rows.items() if len(row["cases"]) < small} | (set(also) & set(rows))
 
     def smallest(keys):
         return min(keys, key=lambda k: (len(rows[k]["cases"]), rows[k]["owed"], k[1]))
