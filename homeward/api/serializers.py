@@ -1,6 +1,7 @@
 from datetime import date
 
 from drf_spectacular.utils import extend_schema_field
+from django.utils import timezone
 from rest_framework import serializers
 
 from homeward.registry.figures import end_of_day
@@ -141,6 +142,12 @@ class FiguresQuerySerializer(serializers.Serializer):
     on = serializers.DateField()
     known_at = KnownAtField(required=False, help_text="what had been recorded by then; a date means its end (UTC)")
     origin = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+
+    def validate_known_at(self, value):
+        # as on the dashboard: what will be known later is not known yet (the answer would be today's)
+        if value is not None and value.date() > timezone.now().date():
+            raise serializers.ValidationError("That date is in the future.")
+        return value
 
 
 class ResponseUploadSerializer(serializers.Serializer):

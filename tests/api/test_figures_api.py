@@ -46,6 +46,19 @@ def test_a_known_at_moment_is_still_that_moment(officer, recorded_during_the_day
     assert client_for(officer).get("/api/v1/figures/", {"on": "2024-08-09", "known_at": "2024-02-31"}).status_code == 400
 
 
+def test_what_will_be_known_later_is_not_known_yet(officer, recorded_during_the_day):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = (timezone.now().date() + timedelta(days=1)).isoformat()
+    response = client_for(officer).get("/api/v1/figures/", {"on": "2024-08-09", "known_at": tomorrow})
+    assert response.status_code == 400
+    assert "in the future" in str(response.json()["error"]["fields"]["known_at"])
+    today = timezone.now().date().isoformat()
+    assert client_for(officer).get("/api/v1/figures/", {"on": "2024-08-09", "known_at": today}).status_code == 200
+
+
 def _gives_away(total, parts):
     hidden = [p for p in parts if isinstance(p, str)]
     count = len(hidden) + isinstance(total, str)
