@@ -21,7 +21,6 @@ ZERO = Decimal("0.00")
 # What the balance tells: never read from the recorded states (entries of these written before they were derived
 # stay in the history), never recorded by hand.
 MONEY_STATES = frozenset({ObligationState.PAID_IN_PART.value, ObligationState.PAID.value})
-CONCEALED = "x"  # a group of enough cases hidden so that a small one cannot be worked out (not "<5": it is not small)
 
 
 @dataclass
@@ -167,7 +166,7 @@ def suppressed_totals(cases: QuerySet, as_of: date | None = None, *,
         for row in rows:
             row = {**{k: v for k, v in row.items() if k != "members"}, "cases": len(row["cases"])}
             if (by, row["group"], row["currency"]) in hidden:
-                mark = suppression.SUPPRESSED if row["cases"] < small else CONCEALED
+                mark = suppression.SUPPRESSED if row["cases"] < small else suppression.HIDDEN
                 row.update(dict.fromkeys(("obligations", "cases", "owed", "paid", "balance"), mark))
             shown[by].append(row)
     return shown
