@@ -89,6 +89,15 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                 matches.append(("exact", key))
                 ua.remove(i), ub.remove(j)
                 break
+    if ua and ub and a.family and b.family:
+        # spellings of one variant family (Chaudhary / Choudhury): the same name
+        af, bf = a.family, b.family
+        for i in list(ua):
+            for j in ub:
+                if af[i] and af[i] == bf[j]:
+                    matches.append(("exact", af[i]))
+                    ua.remove(i), ub.remove(j)
+                    break
     if ua and ub and (any(a.older) or any(b.older)):
         # the same spelling under an older Russian reading (Роган = Rohan): a spelling variant
         ao, bo = a.older, b.older

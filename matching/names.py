@@ -20,6 +20,11 @@ _MUHAMMAD_FINE = re.compile(r"^(?:m[aeiou]h[aeiou]m[aeiou]d|m[ou]?hm[aeiou]?d|m[
 # A Russian-style patronymic (Раджиндерович = son of Rajinder) is the father's name: optional.
 _PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna)$")
 _MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
+# Names whose spellings differ by a vowel by regional convention, not by person (Chaudhary, Chaudhari,
+# Choudhury, Chowdhury, Chaudhry; चौधरी; Чоудхури): the fine keys differ, so the phonetic level would
+# weigh them like Patel/Patil, two different names. Tokens of one family agree as the same name (with
+# the whole family's frequency), a little less than the same spelling does.
+_VARIANT_FAMILIES = ((re.compile(r"^cod[aiu]?ri$"), "=chaudhary"),)
 # "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
 _RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
 # Russian abbreviated titles (г-н, г-жа) would otherwise look like initials.
@@ -37,6 +42,8 @@ class NormalisedName:
     initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
     typo: tuple[str, ...]        # per token, the Cyrillic form in which typing errors are compared
     older: tuple[tuple[str, ...], ...] = ()  # per token, fine keys under older Russian readings
+    repeated: tuple[str, ...] = ()   # fine keys written twice beside other names (kept once in keys)
+    family: tuple[str, ...] = ()     # per token, its variant family ("=chaudhary") or ""
 
     @property
     def empty(self) -> bool:
@@ -69,7 +76,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
     if m:
         relatives = f"{relatives} {text[m.end():]}"
         text = text[: m.start()]
-    toks, keys, coarse, opt, inits, typo, older = [], [], [], [], [], [], []
+    toks, keys, coarse, opt, inits, typo, older, fam = [], [], [], [], [], [], [], []
 
     def add(raw_text: str, optional: bool) -> None:
         for piece in _SPLIT.split(raw_text):
@@ -94,6 +101,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                 if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
                     is_opt = True
+                fam.append(next((name for rx, name in _VARIANT_FAMILIES if rx.match(fine)), ""))
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
                 typo.append(typo_form(part, latin))
                 # a stripped patronymic or the canonical Muhammad is no longer the token as written
@@ -102,22 +110,24 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
     add(text, False)
     if relatives and relatives.strip().lower() not in _DASHES:
         add(relatives, True)
+    repeated = ()
     if len(set(keys)) >= 2 and len(set(keys)) < len(keys):
         # a name repeated beside others ("Vishal Vishal Nandi", or a bilingual entry "Сингх Харприт
         # (Harpreet Singh)"): one copy carries the information, wherever the repeat stands; a name that
         # is nothing but one name twice ("Rahul Rahul") is kept as written
         first = [keys.index(k) == i for i, k in enumerate(keys)]
-        toks, keys, coarse, opt, typo, older = ([x for x, keep in zip(col, first) if keep]
-                                                for col in (toks, keys, coarse, opt, typo, older))
+        repeated = tuple(sorted({k for k, keep in zip(keys, first) if not keep}))
+        toks, keys, coarse, opt, typo, older, fam = ([x for x, keep in zip(col, first) if keep]
+                                                     for col in (toks, keys, coarse, opt, typo, older, fam))
     # a name that was nothing but titles keeps them rather than vanishing
     if not keys and not inits and text.strip():
         for piece in _SPLIT.split(text):
             latin, fine, crs = token_keys(piece)
             if fine:
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
-                typo.append(typo_form(piece, latin)), older.append(())
+                typo.append(typo_form(piece, latin)), older.append(()), fam.append("")
     n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits), tuple(typo),
-                       tuple(older))
+                       tuple(older), repeated, tuple(fam) if any(fam) else ())
     # Interned: equal names are the same object, so comparisons can be cached by identity.
     return _INTERN.setdefault(n, n)
 

@@ -9,7 +9,10 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
 @pytest.mark.parametrize("a, b, level", [
     ("Harpreet Singh", "СИНГХ ХАРПРИТ", "exact"),
     ("Harpreet Singh", "हरप्रीत सिंह", "exact"),
-    ("Sunil Chaudhary", "Сунил Чоудхури", "phonetic"),
+    ("Sunil Chaudhary", "Сунил Чоудхури", "exact"),              # one variant family
+    ("Choudhury Sunil", "चौधरी सुनील", "exact"),
+    ("Harsh Patel", "Хэрш Патель", "phonetic"),
+    ("Chandra Coder", "Чандра Чоудхури", "partial"),              # not the family, though alike
     ("Deepak Navneet Ashish", "Дипак Навни Ашиш", "fuzzy"),
     ("Archana Ashish", "Ашиш Ачрана", "fuzzy"),                  # transposition
     ("Kajal Dodiya", "Додиа Кадажл", "fuzzy"),                   # swapped letters break the дж
@@ -45,6 +48,30 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
 ])
 def test_name_levels(a, b, level):
     assert compare_names(normalise_name(a), normalise_name(b))[0] == level
+
+
+def test_spelling_as_written_outweighs_a_variant_of_the_family():
+    """Choudhary agrees with Чаудхари (the same spelling) more than with Чоудхури (its family)."""
+    from matching.model import Model, Stats, name_part
+    from matching.records import Record, prepare
+    registry = [prepare(Record(id=str(i), full_name=n)) for i, n in
+                enumerate(["Пуджа Чаудхари", "ПУДЖА ЧОУДХУРИ", "Сунил Чоудхури", "Раджеш Чаудхри"])]
+    stats, model, q = Stats(registry), Model(), normalise_name("Choudhary Pooja")
+    as_written, family = (name_part(q, r.name, stats, model) for r in registry[:2])
+    assert as_written[0] == family[0] == "exact" and as_written[1] > family[1]
+
+
+def test_a_name_written_twice_on_both_sides_outweighs_it_written_once():
+    from matching.model import Model, Stats, name_part
+    from matching.records import Record, prepare
+    registry = [prepare(Record(id=str(i), full_name=n)) for i, n in
+                enumerate(["Шарма Паван Паван", "Шарма Паван", "Сунил Кумар", "Раджеш Шарма"])]
+    stats, model, q = Stats(registry), Model(), normalise_name("PAWAN PAWAN SHARMA")
+    twice, once = (name_part(q, r.name, stats, model) for r in registry[:2])
+    assert twice[0] == once[0] == "exact" and twice[1] > once[1]
+    # written twice on one side only is no contradiction: the same weight as two plain names
+    assert name_part(normalise_name("Pawan Sharma"), registry[0].name, stats, model)[1] == \
+        name_part(normalise_name("Pawan Sharma"), registry[1].name, stats, model)[1]
 
 
 def test_name_comparison_is_order_free():
