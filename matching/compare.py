@@ -9,11 +9,12 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from .names import NormalisedName
 
-NAME_LEVELS = ("exact", "phonetic", "fuzzy", "initials", "subset", "partial", "conflict", "none")
+NAME_LEVELS = ("exact", "phonetic", "fuzzy", "initials", "subset", "partial", "replaced", "conflict", "none")
 NAME_LABELS = {
     "exact": "exact token-set match", "phonetic": "phonetic token-set match",
     "fuzzy": "fuzzy token-set match", "initials": "token-set match with initials",
-    "subset": "one name contains the other", "partial": "some tokens agree, one conflicts", "conflict": "one token agrees, several conflict",
+    "subset": "one name contains the other", "partial": "some tokens agree, one differs but sounds alike",
+    "replaced": "some tokens agree, one is another name", "conflict": "one token agrees, several conflict",
     "none": "no token agrees", "missing": "missing",
 }
 
@@ -174,8 +175,14 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
     elif left_a == 0 or left_b == 0:
         level = "subset"
     else:
-        # one conflicting token is a misheard or replaced name; two or more is another person
-        level = "partial" if min(left_a, left_b) == 1 else "conflict"
+        # one conflicting token is a misheard or replaced name; two or more is another person. Misheard
+        # or mistyped names nearly always keep their first sound; another name mostly does not.
+        if min(left_a, left_b) > 1:
+            level = "conflict"
+        else:
+            ao, bo, ac, bc = a.optional, b.optional, a.coarse, b.coarse
+            alike = any(ac[i][:1] == bc[j][:1] for i in ua if not ao[i] for j in ub if not bo[j])
+            level = "partial" if alike else "replaced"
     return level, tuple(matches)
 
 

@@ -28,14 +28,14 @@ DEFAULT_M = {
     # P(level | same person), measured on the development sets (levels of the true pairs), with a floor
     # so that no level is treated as impossible.
     "name": {"exact": 0.72, "phonetic": 0.13, "fuzzy": 0.04, "initials": 0.05, "subset": 0.005,
-             "partial": 0.012, "conflict": 0.002, "none": 0.01},
+             "partial": 0.009, "replaced": 0.003, "conflict": 0.002, "none": 0.01},
     # the same, given that one of the two names is written with initials ("R. Kumar"): then agreeing
     # "with initials" is what a true match nearly always looks like, not a rare level
     "name_initials": {"exact": 0.01, "phonetic": 0.01, "fuzzy": 0.01, "initials": 0.3, "subset": 0.03,
-                      "partial": 0.05, "conflict": 0.01, "none": 0.03},
+                      "partial": 0.02, "replaced": 0.03, "conflict": 0.01, "none": 0.03},
     "dob_full": {"exact": 0.93, "swapped": 0.015, "close": 0.01, "year_pm1_sameday": 0.025,
                  "same_year": 0.005, "year_pm1": 0.007, "different": 0.008},
-    "dob_partial": {"year": 0.97, "year_month": 0.97, "same_year": 0.005, "year_pm1": 0.015,
+    "dob_partial": {"year": 0.97, "year_month": 0.97, "same_year": 0.005, "year_pm1": 0.005,
                     "different": 0.01},
     "passport": {"exact": 0.94, "ocr": 0.015, "one_edit": 0.035, "different": 0.01},
     "phone": {"exact": 0.85, "last7": 0.05, "different": 0.10},
@@ -79,6 +79,7 @@ class Stats:
         self.year, self.date, self.state, self.district = Counter(), Counter(), Counter(), Counter()
         self.n_dob = self.n_full = self.n_pass = self.n_phone = 0
         self.ntok = Counter()   # number of name units (tokens + initials) per record
+        self.first_sound = Counter()   # first letter of each token's skeleton
         self.n_repeated = 0     # names that write one of their names twice ("Pawan Pawan Sharma")
         self.n_tokens = 0
         for r in records:
@@ -98,6 +99,8 @@ class Stats:
             for k in {key[:1], tok[:1]}:
                 initial[k] = initial.get(k, 0) + 1
         self.n_tokens += len(n.keys)
+        for c in n.coarse:
+            self.first_sound[c[:1]] += 1
         self.ntok[n_units(n)] += 1
         self.n_repeated += bool(n.repeated)
         if r.dob:
@@ -129,6 +132,12 @@ class Stats:
         if kind == "joined":
             return max(self.coarse.get(key, 0) + 0.5, 1.0) / n1
         return (self.initial.get(key, 0) + 1) / (self.n_tokens + 1)
+
+    @property
+    def alike_p(self) -> float:
+        """P(two tokens of different people start with the same sound)."""
+        total = sum(self.first_sound.values())
+        return sum(c * c for c in self.first_sound.values()) / (total * total) if total else 0.1
 
     def year_p(self, y: int) -> float:
         return (self.year.get(y, 0) + 1) / (self.n_dob + 60)
@@ -173,6 +182,13 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None
         if a.repeated and b.repeated and not set(a.repeated).isdisjoint(b.repeated):
             # both write the same name twice: a habit of this man's papers that few others share
             u *= (stats.n_repeated + 1) / (stats.n + 1)
+        if level == "partial" or level == "replaced":
+            # the conflicting tokens of two different people start alike by chance, once for each
+            # pair of them that could
+            agreed = len(matches) - sum(1 for kind, _ in matches if kind == "initial")
+            pairs = max(1, len(a.keys) - agreed) * max(1, len(b.keys) - agreed)
+            alike = min(1.0, pairs * stats.alike_p)
+            u *= alike if level == "partial" else 1 - alike
     group = "name_initials" if a.initials or b.initials else "name"
     return level, _w(model.m_of(group, level), u), group
 

@@ -12,7 +12,7 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Sunil Chaudhary", "Сунил Чоудхури", "exact"),              # one variant family
     ("Choudhury Sunil", "चौधरी सुनील", "exact"),
     ("Harsh Patel", "Хэрш Патель", "phonetic"),
-    ("Chandra Coder", "Чандра Чоудхури", "partial"),              # not the family, though alike
+    ("Chandra Coder", "Чандра Чоудхури", "replaced"),             # not the family, though alike
     ("Deepak Navneet Ashish", "Дипак Навни Ашиш", "fuzzy"),
     ("Archana Ashish", "Ашиш Ачрана", "fuzzy"),                  # transposition
     ("Kajal Dodiya", "Додиа Кадажл", "fuzzy"),                   # swapped letters break the дж
@@ -32,10 +32,12 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Mohammed Rafi", "Muhammad Rafi", "exact"),
     ("Mohd. Rafi", "Rafi", "exact"),
     ("Harpreet Singh", "Harpreet Singh Gill", "subset"),
-    ("Harpreet Singh", "Gurpreet Singh", "partial"),
+    ("Harpreet Singh", "Gurpreet Singh", "replaced"),              # another name, however alike
+    ("Vikram Rathore", "Викрам Ратхи", "partial"),                # misheard: the first sound stays
     ("Rahul Kumar", "Rakesh Kumar", "partial"),
     ("Rahul Dev Kumar", "Rakesh Anand Kumar", "conflict"),
-    ("R. Kumar", "Sanjay Kumar", "partial"),
+    ("R. Kumar", "Sanjay Kumar", "replaced"),
+    ("Dev Sharma Kumar", "Kumar Sharma Ravi", "replaced"),
     ("Harpreet Singh", "Rakesh Kumar", "none"),
     ("", "Rakesh Kumar", "missing"),
     ("ज़ाकिर हुसैन", "Zakir Hussain", "exact"),                  # ज़ is z, not श (sh)
@@ -72,6 +74,16 @@ def test_a_name_written_twice_on_both_sides_outweighs_it_written_once():
     # written twice on one side only is no contradiction: the same weight as two plain names
     assert name_part(normalise_name("Pawan Sharma"), registry[0].name, stats, model)[1] == \
         name_part(normalise_name("Pawan Sharma"), registry[1].name, stats, model)[1]
+
+
+def test_a_conflicting_name_that_sounds_alike_weighs_more_than_another_name():
+    from matching.model import Model, Stats, name_part
+    from matching.records import Record, prepare
+    registry = [prepare(Record(id=str(i), full_name=n)) for i, n in
+                enumerate(["Ратхи Викрам", "Сингх Викрам", "Сунил Кумар", "Раджеш Шарма", "Анил Мехта"])]
+    stats, model, q = Stats(registry), Model(), normalise_name("Vikram Rathore")
+    alike, other = (name_part(q, r.name, stats, model) for r in registry[:2])
+    assert (alike[0], other[0]) == ("partial", "replaced") and alike[1] > other[1] + 2
 
 
 def test_name_comparison_is_order_free():
