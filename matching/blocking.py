@@ -10,6 +10,8 @@ Latin-script registry record in the same bucket:
   p|X       OCR-folded passport; t|phone
   1|a       one token (incl. joined pairs)         - only for queries with fewer than two full tokens,
                                                      or for rare tokens when the date is missing
+  n|a       one token of a record without a date  - what y|a|year is for a dated record: a dated query
+                                                     meets an undated record with a misspelt token
 A Cyrillic token with an older Russian reading (Роган for Rohan) is filed under that reading's
 skeleton too, in every name key.
 How big a bucket may be before it is skipped, and which keys are strong, is the index's business
@@ -48,6 +50,13 @@ def _pairs(cs: list[str], older: dict[str, set[str]]) -> list[tuple[str, str]]:
     return pairs
 
 
+def undated_keys(p: Prepared) -> list[str]:
+    """One-token keys under which a record without a date is filed (and a dated query looks)."""
+    cs = _name_coarse(p)
+    older = _older_coarse(p) if any(p.name.older) else {}
+    return [f"n|{c}" for c in (sorted(set(cs).union(*older.values())) if older else cs)]
+
+
 def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
     """(keys, single-token keys) for a record."""
     cs = _name_coarse(p)
@@ -64,6 +73,8 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
             letters = sorted({c[0] for c in cs} | set(p.name.initials))
             keys += [f"e|{date}|{a}" for a in letters]
             keys += [f"d|{date}|{a}{b}" for i, a in enumerate(letters) for b in letters[i + 1:]]
+    else:
+        keys += [f"n|{c}" for c in every]
     if p.passport_ocr:
         keys.append(f"p|{p.passport_ocr}")
     if p.phone:

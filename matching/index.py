@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .blocking import block_keys
+from .blocking import block_keys, undated_keys
 from .model import Model, Stats, exclusive_probabilities, explain, pair_probability, score
 from .records import Prepared, Record, prepare
 
@@ -104,7 +104,12 @@ class CandidateIndex:
         # year is then only for a misspelt other token, worth it when that bucket is small.
         n_full = sum(1 for o in q.name.optional if not o)
         caps = {"2": DATED_NAME_BUCKET if q.dob else MAX_BUCKET,
-                "y": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET, "e": SMALL_BUCKET}
+                "y": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET, "e": SMALL_BUCKET,
+                "n": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET}
+        if q.dob:
+            keys = keys + undated_keys(q)
+        else:
+            keys = [k for k in keys if k[0] != "n"]   # filed under them, but undated meets undated by 2|
         strong_kinds = STRONG_KEYS if q.dob else STRONG_KEYS | {"2"}
         for k in keys:
             post = get(k)

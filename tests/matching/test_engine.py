@@ -265,6 +265,21 @@ def test_weak_candidates_are_scored_only_when_the_strong_ones_leave_the_query_un
     assert index.records[index.query(misspelt)[0][0]].id == "R-same"
 
 
+def test_a_dated_query_meets_an_undated_record_with_a_misspelt_name():
+    """One token and the year reach a misspelt record only if it has a year. One without is reached
+    through its tokens (n|), not through a common token's whole bucket, which is too big to search."""
+    from matching.records import prepare
+    singhs = [Record(f"S{i}", f"Сингх {to_cyrillic(g)}", date_of_birth=f"{1975 + i % 30}-01-01")
+              for i, g in enumerate(GIVEN)]
+    index = CandidateIndex(background(400, seed=5) + singhs + [Record("R-undated", "Сингх Харпрет")])
+    assert len(index._single["1|sng"]) > 30
+    query = prepare(Record("L1", "Harpreet Singh", date_of_birth="1998-03-14"))
+    assert "R-undated" in {index.records[i].id for i in index.candidate_indices(query)}
+    assert index.records[index.query(query)[0][0]].id == "R-undated"
+    # the dated records are not filed there: a dated query meets them through the year
+    assert {index.records[i].id for i in index._keys["n|sng"]} == {"R-undated"}
+
+
 def test_interactive_equals_batch_with_shipped_parameters():
     right = background(200, seed=11)
     left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth) for i, r in enumerate(right[:30])]
