@@ -73,7 +73,8 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
     Indic scripts write the inherent vowel /a/ after every consonant without a vowel sign, but Hindi,
     Marathi, Punjabi and Nepali speakers (and the Latin spellings they produce) drop it word-finally and
     in V C _ C V position (Ohala's rule), and also before a stop+liquid cluster, which is where compound
-    names join (har+preet).
+    names join (har+preet). Not after a nasal and a consonant: that would leave three consonants
+    together (अंजली is Anjali, वंदना Vandana).
     """
     indo_aryan = scheme not in _DRAVIDIAN
     if scheme == "tamil":
@@ -106,7 +107,7 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
         prev2 = seq[i - 2][0] if i >= 2 else ""
         nxt = seq[i + 1][0] if i + 1 < len(seq) else ""
         nxt2 = seq[i + 2] if i + 2 < len(seq) else None
-        if prev2 in ("V", "S", "M") and nxt == "C" and nxt2 is not None and (
+        if prev2 in ("V", "S") and nxt == "C" and nxt2 is not None and (
             nxt2[0] in "VS" or (nxt2[0] == "C" and nxt2[2] in _LIQUID and i + 3 < len(seq)
                                 and seq[i + 3][0] in "VS")
         ):

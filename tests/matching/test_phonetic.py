@@ -23,6 +23,9 @@ FINE_GROUPS = [
     ["Krishna", "कृष्ण", "কৃষ্ণ", "કૃષ્ણ", "କୃଷ୍ଣ", "కృష్ణ", "ಕೃಷ್ಣ", "കൃഷ്ണ", "Кришна"],
     ["Kamlesh", "कमलेश", "Камлеш"],                               # medial schwa deletion
     ["Dashrath", "दशरथ", "Дашратх"],                              # both schwas, aspiration
+    ["Anjali", "अंजली", "Анджали"],                                # kept after a nasal + consonant:
+    ["Vandana", "वंदना", "Вандана"],                               # deleting it would leave three
+    ["Shantanu", "शांतनु", "Шантану"],                             # consonants together
     ["Sanjay", "Санджай", "संजय"],                                # дж = j, final ай/ay
     ["Jain", "Джейн", "जैन"],                                     # ai ~ ей
     ["Deepak", "Дипак", "दीपक", "Dipak"],                         # vowel length
