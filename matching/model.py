@@ -80,6 +80,7 @@ class Stats:
         self.n_dob = self.n_full = self.n_pass = self.n_phone = 0
         self.ntok = Counter()   # number of name units (tokens + initials) per record
         self.first_sound = Counter()   # first letter of each token's skeleton
+        self._alike = None
         self.n_repeated = 0     # names that write one of their names twice ("Pawan Pawan Sharma")
         self.n_tokens = 0
         for r in records:
@@ -101,6 +102,7 @@ class Stats:
         self.n_tokens += len(n.keys)
         for c in n.coarse:
             self.first_sound[c[:1]] += 1
+        self._alike = None
         self.ntok[n_units(n)] += 1
         self.n_repeated += bool(n.repeated)
         if r.dob:
@@ -136,8 +138,10 @@ class Stats:
     @property
     def alike_p(self) -> float:
         """P(two tokens of different people start with the same sound)."""
-        total = sum(self.first_sound.values())
-        return sum(c * c for c in self.first_sound.values()) / (total * total) if total else 0.1
+        if self._alike is None:
+            total = sum(self.first_sound.values())
+            self._alike = sum(c * c for c in self.first_sound.values()) / (total * total) if total else 0.1
+        return self._alike
 
     def year_p(self, y: int) -> float:
         return (self.year.get(y, 0) + 1) / (self.n_dob + 60)
