@@ -224,7 +224,11 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
         group = "dob_full" if q.dob[1] and q.dob[2] and r.dob[1] and r.dob[2] else "dob_partial"
         if group == "dob_full":
             if lvl == "exact":
-                u = max((stats.date.get(r.dob, 0) + 0.5) / (stats.n_full + 1), py / 365.25)
+                # how often the *other* registry records have this date (r itself always does), with
+                # one pseudo-record at the year's rate: in a list of three, r's own date is no sign
+                # that a third of all people share a birthday
+                p0 = py / 365.25
+                u = max((max(stats.date.get(r.dob, 0) - 1, 0) + p0) / max(stats.n_full, 1), p0)
             elif lvl == "swapped":
                 u = py / 365.25
             elif lvl == "close":

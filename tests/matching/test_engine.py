@@ -370,6 +370,35 @@ def test_in_a_small_list_an_agreeing_passport_and_date_still_count_for_the_pair(
     assert all("(+" in best.explanation[f] for f in ("passport_number", "phone", "date_of_birth"))
 
 
+def test_in_a_small_list_an_exact_date_outweighs_the_year_alone():
+    """A date's frequency is read from the *other* records: r always has its own date, and in a list of
+    three that made "one date in three" look so common that the year alone weighed more."""
+    from matching.model import score
+    from matching.records import prepare
+    index = CandidateIndex([Record("R1", "Anil Verma", date_of_birth="1990-05-01"),
+                            Record("R2", "Sunita Rao", date_of_birth="1984-11-20"),
+                            Record("R3", "Priya Das", date_of_birth="1985-02-03")])
+
+    def date_weight(dob):
+        _total, parts = score(prepare(Record("Q", "Anil Verma", date_of_birth=dob)), index.records[0],
+                              index.stats, index.model)
+        return next(w for f, _g, _lvl, w in parts if f == "date_of_birth")
+
+    assert date_weight("1990-05-01") > date_weight("1990") + 5
+
+
+def test_a_date_every_record_shares_counts_for_little():
+    """A placeholder date (everyone "born" 01.01.1990) is no evidence: the other records share it."""
+    from matching.model import score
+    from matching.records import prepare
+    index = CandidateIndex([Record(f"R{i}", n, date_of_birth="1990-01-01")
+                            for i, n in enumerate(["Anil Verma", "Sunita Rao", "Priya Das", "Ravi Kumar", "Meena Iyer"])])
+    _total, parts = score(prepare(Record("Q", "Kavita Joshi", date_of_birth="1990-01-01")), index.records[0],
+                          index.stats, index.model)
+    assert next(w for f, _g, _lvl, w in parts if f == "date_of_birth") < 1
+    assert index.candidates(Record("Q", "Kavita Joshi", date_of_birth="1990-01-01")) == []
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: link([Record("1", "Rahul"), Record("1", "Priya")], [Record("a", "Rahul")]), "left records have the id '1'"),
     (lambda: link([Record("1", "Rahul")], [Record("a", "Rahul"), Record("a", "Priya")]), "right records have the id 'a'"),
