@@ -51,7 +51,7 @@ def _pairs(cs: list[str], older: dict[str, set[str]]) -> list[tuple[str, str]]:
 
 
 def undated_keys(p: Prepared) -> list[str]:
-    """One-token keys under which a record without a date is filed (and a dated query looks)."""
+    """One-token keys under which a record without a date is filed and a dated query looks (n|)."""
     cs = _name_coarse(p)
     older = _older_coarse(p) if any(p.name.older) else {}
     return [f"n|{c}" for c in (sorted(set(cs).union(*older.values())) if older else cs)]
@@ -73,8 +73,6 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
             letters = sorted({c[0] for c in cs} | set(p.name.initials))
             keys += [f"e|{date}|{a}" for a in letters]
             keys += [f"d|{date}|{a}{b}" for i, a in enumerate(letters) for b in letters[i + 1:]]
-    else:
-        keys += [f"n|{c}" for c in every]
     if p.passport_ocr:
         keys.append(f"p|{p.passport_ocr}")
     if p.phone:

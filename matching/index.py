@@ -79,6 +79,8 @@ class CandidateIndex:
         self.records.append(p)
         self.stats.add(p)
         keys, singles = block_keys(p)
+        if not p.dob:
+            keys += undated_keys(p)
         for k in keys:
             self._keys[k].append(idx)
         for k in singles:
@@ -107,9 +109,7 @@ class CandidateIndex:
                 "y": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET, "e": SMALL_BUCKET,
                 "n": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET}
         if q.dob:
-            keys = keys + undated_keys(q)
-        else:
-            keys = [k for k in keys if k[0] != "n"]   # filed under them, but undated meets undated by 2|
+            keys += undated_keys(q)
         strong_kinds = STRONG_KEYS if q.dob else STRONG_KEYS | {"2"}
         for k in keys:
             post = get(k)
