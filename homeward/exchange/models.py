@@ -10,6 +10,7 @@ from homeward.registry.models import Case, event_label_lazy
 
 # What a partner's status word may stand for: any status event except merges, which only we make.
 WORD_EVENTS = [(e.value, event_label_lazy(e)) for e in Event if e in STATUS_EVENTS and e is not Event.MERGED]
+CITIZENSHIP_TEXT_MAX = 200
 
 
 class Ask(models.TextChoices):
@@ -112,6 +113,12 @@ class ResponseRow(models.Model):
     passport_ciphertext = models.TextField(blank=True)
     military_unit = models.CharField(max_length=100, blank=True)
     location = models.CharField(max_length=200, blank=True)
+    # The host's citizenship column as written (what an officer reads), and the origin country it names
+    # (exchange.citizenship): which country's officers see the row while it is no case of ours.
+    citizenship_text = models.CharField(max_length=CITIZENSHIP_TEXT_MAX, blank=True)
+    citizenship = models.CharField(max_length=2, blank=True,
+                                   help_text=_("ISO 3166-1 alpha-2 code of the country the host gives as the "
+                                               "citizenship; empty when it gives none or we do not recognise it"))
     status_word = models.CharField(max_length=200)
     event = models.CharField(max_length=32, choices=WORD_EVENTS)
     occurred_on = models.CharField(max_length=10, blank=True)

@@ -32,8 +32,9 @@ from tabular import (CellError, PartialDate, TableError, open_table, parse_date_
                      write_csv, write_xlsx)
 from tabular.headers import check_mapping
 
-from .models import (Ask, Discrepancy, DiscrepancyEntry, PartnerSettings, RequestExport, Response, ResponseRow,
-                     StatusWord)
+from .citizenship import citizenship_code
+from .models import (CITIZENSHIP_TEXT_MAX, Ask, Discrepancy, DiscrepancyEntry, PartnerSettings, RequestExport,
+                     Response, ResponseRow, StatusWord)
 
 # In a row's explanation: its reference names a case whose person the row does not match.
 REFERENCE_DISAGREES = "reference_disagrees"
@@ -258,6 +259,7 @@ class _Parsed:
     event: str
     occurred_on: str
     note: str
+    citizenship: str  # as the host wrote it
 
 
 # Our own request list's name columns (COLUMNS), as a partner sends the list back with a status column
@@ -340,6 +342,9 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                     problem("status", _('unknown status word "%(word)s"; an administrator can add its meaning on '
                                         "the partners page") % {"word": word})
                 dob, occurred = date_of("date_of_birth", parse_date_of_birth), date_of("occurred_on")
+                citizenship = v.get("citizenship", "").strip()
+                if len(citizenship) > CITIZENSHIP_TEXT_MAX:
+                    problem("citizenship", _("longer than %(limit)s characters") % {"limit": CITIZENSHIP_TEXT_MAX})
                 if problems:
                     errors.extend(problems)
                     continue
@@ -348,7 +353,8 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                     note = f"{meaning.note}; {note}" if note else meaning.note
                 parsed.append(_Parsed(row.number, v.get("reference", "").strip(), full_name, dob,
                                       v.get("passport_number", "").strip(), v.get("military_unit", "").strip(),
-                                      v.get("location", "").strip(), word.strip(), meaning.event, occurred, note.strip()))
+                                      v.get("location", "").strip(), word.strip(), meaning.event, occurred,
+                                      note.strip(), citizenship))
     except TableError as exc:
         return [], [str(exc)]
     if not parsed and not errors:
@@ -481,7 +487,8 @@ def _link_and_apply(partner: Partner, parsed: list[_Parsed], known: dict[str, Ca
         row = ResponseRow(response=response, number=p.number, reference=p.reference, full_name=p.full_name,
                           date_of_birth=p.date_of_birth, passport_ciphertext=crypto.encrypt(p.passport) if p.passport else "",
                           military_unit=p.unit, location=p.location, status_word=p.word, event=p.event,
-                          occurred_on=p.occurred_on, note=p.note)
+                          occurred_on=p.occurred_on, note=p.note, citizenship_text=p.citizenship,
+                          citizenship=citizenship_code(p.citizenship))
         if p.reference:
             row.probability, fields = _reference_agreement(index, position, p, known[p.reference])
             # a case merged since the request stands for the man no longer: its survivor takes the news
