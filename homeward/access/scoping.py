@@ -38,3 +38,31 @@ def figures_origin(user) -> str | None:
     if user.role in {User.Role.HQ_OFFICER, User.Role.MISSION_OFFICER} and user.country:
         return user.country
     return None
+
+
+def exchange_origin(user) -> str | None:
+    """The origin country whose nationals the host lists, unknown to us, the user may see: None for
+    every origin (administrators), "" for none.
+
+    A man the host lists that matches none of our cases is nobody's case yet, so `visible_cases` cannot
+    scope him; he is shown to the officers of the country whose national he probably is (see
+    `exchange.selectors.host_listed`). An HQ officer serves his country; a mission officer the origin
+    country his office serves. The liaison and the analyst see no such man.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.role == User.Role.ADMINISTRATOR:
+        return None
+    if user.role == User.Role.HQ_OFFICER:
+        return user.country or ""
+    if user.role == User.Role.MISSION_OFFICER:
+        return user.office.country if user.office_id else ""
+    return ""
+
+
+def users_of_origin(origin: str) -> QuerySet[User]:
+    """The users whose `exchange_origin` is `origin` (a two-letter code): the same rule, as a query."""
+    if not origin:
+        return User.objects.none()
+    return User.objects.filter(Q(role=User.Role.HQ_OFFICER, country=origin)
+                               | Q(role=User.Role.MISSION_OFFICER, office__country=origin))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
+from homeward.access import visible_cases
+from homeward.access.scoping import exchange_origin, users_of_origin
 from homeward.accounts.models import Partner
 from homeward.registry.lifecycle import TRANSITIONS, Event, allowed_events, effective_events
 from homeward.registry.models import Case, CaseEvent, event_label
@@ -19,9 +21,38 @@ from tabular import PartialDate
 from .models import Discrepancy, DiscrepancyEntry, Response, ResponseRow
 
 
-def visible_rows(rows: QuerySet[ResponseRow], cases: QuerySet[Case]) -> QuerySet[ResponseRow]:
-    """Rows whose proposed case the user may see, and host-only rows (nobody's case yet)."""
-    return rows.filter(case__isnull=True) | rows.filter(case__in=cases)
+def host_listed(user, row: str = "") -> Q:
+    """Which rows that are nobody's case yet `user` may see (`row`: the path to the ResponseRow from
+    the model queried; "" for rows themselves): those of his origin country (`exchange_origin`).
+
+    The row's citizenship as the host gives it decides. A row without one we recognise follows the
+    list: a response is the answer to an officer's requests, imported by the service that asked, so the
+    men it adds are most likely that country's nationals. A list imported by no origin country's officer
+    (the host's liaison, an administrator, the command line) gives no such hint: its men are shown to
+    administrators only, because showing a probable Indian's passport to Nepal's officers is a
+    disclosure we cannot take back, while the administrators, who see the row, can still ask the host
+    for his citizenship or tell the right country's officers.
+    """
+    origin = exchange_origin(user)
+    if origin is None:
+        return Q(pk__isnull=False)  # every row; not an empty Q(), which `|` would drop
+    if not origin:
+        return Q(pk__in=[])
+    at = f"{row}__" if row else ""
+    return (Q(**{f"{at}citizenship": origin})
+            | Q(**{f"{at}citizenship": "", f"{at}response__imported_by__in": users_of_origin(origin)}))
+
+
+def visible_rows(rows: QuerySet[ResponseRow], user) -> QuerySet[ResponseRow]:
+    """Rows whose proposed case the user may see, and the host-only rows (nobody's case yet) of his
+    origin country (`host_listed`)."""
+    return rows.filter(Q(case__in=visible_cases(user)) | Q(case__isnull=True) & host_listed(user))
+
+
+def unseen_host_listed(response: Response, user) -> int:
+    """How many rows of `response` that are nobody's case the user may not see (another country's)."""
+    rows = response.response_rows.filter(case__isnull=True)
+    return rows.count() - rows.filter(host_listed(user)).count()
 
 
 def review_queue(response: Response, cases: QuerySet[Case]) -> QuerySet[ResponseRow]:
@@ -106,26 +137,35 @@ def skipped_steps(case: Case) -> list[Skipped]:
     return out
 
 
-def open_discrepancies(partner: Partner | None, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
-    """The unresolved discrepancies (with `partner`, or all) about `cases` or about no case, each with
-    its whole thread (`item.entries.all()`): what officers see."""
-    return _open(partner, cases).prefetch_related(
+def visible_discrepancies(user) -> QuerySet[Discrepancy]:
+    """The discrepancies (any state) an officer may see and act on: about a case he may see, or about
+    no case: then its row's proposed case is one he may see (a rejected link), or the row is of his
+    origin country (`host_listed`)."""
+    cases = visible_cases(user)
+    return Discrepancy.objects.filter(
+        Q(case__in=cases) | Q(case__isnull=True) & (Q(row__case__in=cases) | host_listed(user, "row")))
+
+
+def open_discrepancies(partner: Partner | None, user) -> QuerySet[Discrepancy]:
+    """The unresolved discrepancies (with `partner`, or all) the user may see (`visible_discrepancies`),
+    each with its whole thread (`item.entries.all()`): what officers see."""
+    return _open(partner, visible_discrepancies(user)).prefetch_related(
         Prefetch("entries", queryset=DiscrepancyEntry.objects.select_related("author", "partner")))
 
 
-def _open(partner: Partner | None, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
-    items = Discrepancy.objects.exclude(state=Discrepancy.State.RESOLVED)
+def _open(partner: Partner | None, items: QuerySet[Discrepancy]) -> QuerySet[Discrepancy]:
+    items = items.exclude(state=Discrepancy.State.RESOLVED)
     if partner is not None:
         items = items.filter(partner=partner)
-    visible = items.filter(case__in=cases) | items.filter(case__isnull=True)
-    return visible.select_related("partner", "case", "row", "owner").order_by("opened_at", "id")
+    return items.select_related("partner", "case", "row", "owner").order_by("opened_at", "id")
 
 
 def liaison_discrepancies(partner: Partner, cases: QuerySet[Case]) -> QuerySet[Discrepancy]:
-    """What the partner's liaison is asked: the unresolved discrepancies with its agency about `cases`,
-    each with only the thread entries meant for the partner (`item.shared`): its own answers and the
-    officers' replies to it. The officers' internal notes are never read for this page."""
-    return _open(partner, cases).filter(case__isnull=False).prefetch_related(
+    """What the partner's liaison is asked: the unresolved discrepancies with its agency about `cases`
+    (never one about no case: a man it listed whom we do not know is ours to settle), each with only
+    the thread entries meant for the partner (`item.shared`): its own answers and the officers' replies
+    to it. The officers' internal notes are never read for this page."""
+    return _open(partner, Discrepancy.objects.filter(case__in=cases)).prefetch_related(
         Prefetch("entries", queryset=DiscrepancyEntry.objects.filter(for_partner=True), to_attr="shared"))
 
 

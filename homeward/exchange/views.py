@@ -87,12 +87,13 @@ def import_response(request):
 @view_access(roles=PERSON_LEVEL)
 def response_detail(request, pk):
     response = get_object_or_404(Response.objects.select_related("partner"), pk=pk)
-    rows = selectors.visible_rows(response.response_rows.all(), visible_cases(request.user)) \
+    rows = selectors.visible_rows(response.response_rows.all(), request.user) \
         .select_related("case").order_by("number")
     rows = list(rows)
     audit.record_reads(request.user, rows)
     return render(request, "exchange/response.html", {
         "response": response, "rows": rows, "counts": services._counts(response),
+        "unseen_host_only": selectors.unseen_host_listed(response, request.user),
         "queue_size": selectors.review_queue(response, visible_cases(request.user)).count(),
     })
 
@@ -128,10 +129,10 @@ def decide(request, pk):
 
 @view_access(roles=PERSON_LEVEL)
 def reconciliation(request):
-    cases = visible_cases(request.user)
     partner = Partner.objects.filter(code=request.GET.get("partner", "")).first()
-    items = list(selectors.open_discrepancies(partner, cases)[:500])
-    audit.record_reads(request.user, [i.case for i in items if i.case])
+    items = list(selectors.open_discrepancies(partner, request.user)[:500])
+    # A host-only item shows the man as the host lists him: his row is what was read.
+    audit.record_reads(request.user, [i.case if i.case else i.row for i in items if i.case or i.row])
     return render(request, "exchange/reconciliation.html", {
         "partner": partner, "partners": Partner.objects.order_by("code"),
         "summaries": [selectors.reconciliation(p) for p in ([partner] if partner else Partner.objects.order_by("code"))],
@@ -143,8 +144,7 @@ def reconciliation(request):
 @view_access(roles=RECORDING)
 @require_POST
 def update_discrepancy(request, pk):
-    cases = visible_cases(request.user)
-    item = get_object_or_404(Discrepancy.objects.filter(case__in=cases) | Discrepancy.objects.filter(case=None), pk=pk)
+    item = get_object_or_404(selectors.visible_discrepancies(request.user), pk=pk)
     form = forms.DiscrepancyForm(request.POST)
     if form.is_valid():
         try:
@@ -158,8 +158,9 @@ def update_discrepancy(request, pk):
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "exchange:reconciliation")
 
 
-def _host_only(pk):
-    return get_object_or_404(Discrepancy.objects.filter(case=None, kind=Discrepancy.Kind.HOST_ONLY)
+def _host_only(pk, user):
+    """The host-only item about a man the host lists and we do not know, if `user` may see him."""
+    return get_object_or_404(selectors.visible_discrepancies(user).filter(case=None, kind=Discrepancy.Kind.HOST_ONLY)
                              .select_related("row__response__partner", "partner"), pk=pk)
 
 
@@ -168,7 +169,7 @@ def _host_only(pk):
 def new_case(request, pk):
     """Open the case a host-only row proposes; if the registry may hold the man already, show the
     likely cases instead, to link the row to one of them or confirm that none is him."""
-    item = _host_only(pk)
+    item = _host_only(pk, request.user)
     user = request.user
     origin = user.country or (user.office.country if user.office_id else "")
     cases = visible_cases(user)
@@ -196,7 +197,7 @@ def new_case(request, pk):
 @require_POST
 def link_row(request, pk):
     """Link a host-only row to one of our cases (the man is in the registry after all) and accept it."""
-    item = _host_only(pk)
+    item = _host_only(pk, request.user)
     case = get_object_or_404(visible_cases(request.user), reference=request.POST.get("case", ""))
     try:
         row = services.link_row_to_case(item, case, by=request.user)

@@ -160,11 +160,12 @@ def test_reconciliation_case_panel_and_recheck_list(signed_in, registry60, partn
     assert Discrepancy.objects.filter(kind="ours_only", state="asked_again").count() == 5
 
 
-def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry60, partner):
+def test_a_host_only_row_becomes_a_new_case_and_names_are_escaped(signed_in, registry60, partner, officer):
     services.export_request(partner=partner, ask="identify", cases=Case.objects.all())
     rows = response_rows(list(Case.objects.order_by("reference")[:9]))
     rows[-1]["ФИО"] = "<script>alert(1)</script> БРАР"
-    services.import_response(partner=partner, content=as_xlsx_with_title(rows), file_name="h.xlsx")
+    # Imported by the Indian officer: the row, without a citizenship, is shown to India's officers.
+    services.import_response(partner=partner, content=as_xlsx_with_title(rows), file_name="h.xlsx", by=officer)
     item = Discrepancy.objects.get(kind="host_only")
     html = signed_in.get(reverse("exchange:reconciliation")).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
