@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from homeward.accounts.models import User
+from homeward.accounts.models import Partner, User
 from homeward.registry.lifecycle import WITHDRAWING, Event
 from homeward.registry.models import Case, CaseEvent
 
@@ -60,8 +60,26 @@ def exchange_origin(user) -> str | None:
     return ""
 
 
-def users_of_origin(origin: str) -> QuerySet[User]:
-    """The users whose `exchange_origin` is `origin` (a two-letter code): the same rule, as a query."""
+def partners_asked_only_for(origin: str) -> list[int]:
+    """Partners every request list to which named only cases of `origin` (ids): the men such a partner
+    lists unprompted are most likely that country's nationals."""
+    if not origin:
+        return []
+    sent = CaseEvent.objects.filter(kind=Event.REQUEST_SENT).exclude(
+        amendments__kind__in=[e.value for e in WITHDRAWING]).values_list("source", "case__origin_country").distinct()
+    origins: dict[str, set[str]] = {}
+    for code, country in sent:
+        origins.setdefault(code, set()).add(country)
+    codes = [code for code, countries in origins.items() if countries == {origin}]
+    return list(Partner.objects.filter(code__in=codes).values_list("pk", flat=True))
+
+
+def users_of_origin(origin: str | None) -> QuerySet[User]:
+    """The users whose `exchange_origin` is `origin` (a two-letter code), or, for None, is any origin
+    country: the same rule, as a query."""
+    if origin is None:
+        return User.objects.filter(Q(role=User.Role.HQ_OFFICER) & ~Q(country="")
+                                   | Q(role=User.Role.MISSION_OFFICER, office__isnull=False))
     if not origin:
         return User.objects.none()
     return User.objects.filter(Q(role=User.Role.HQ_OFFICER, country=origin)

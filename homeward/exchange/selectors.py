@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward import crypto
 from homeward.access import visible_cases
-from homeward.access.scoping import exchange_origin, users_of_origin
+from homeward.access.scoping import exchange_origin, partners_asked_only_for, users_of_origin
 from homeward.accounts.models import Partner
 from homeward.registry.lifecycle import TRANSITIONS, Event, allowed_events, effective_events
 from homeward.registry.models import Case, CaseEvent, event_label
@@ -28,10 +28,11 @@ def host_listed(user, row: str = "") -> Q:
     The row's citizenship as the host gives it decides. A row without one we recognise follows the
     list: a response is the answer to an officer's requests, imported by the service that asked, so the
     men it adds are most likely that country's nationals. A list imported by no origin country's officer
-    (the host's liaison, an administrator, the command line) gives no such hint: its men are shown to
-    administrators only, because showing a probable Indian's passport to Nepal's officers is a
-    disclosure we cannot take back, while the administrators, who see the row, can still ask the host
-    for his citizenship or tell the right country's officers.
+    (the host's liaison, an administrator, the command line) follows the partner, when every request
+    ever sent to it named one country's cases only (the usual case: one ministry asks). Otherwise it
+    gives no hint and its men are shown to administrators only, because showing a probable Indian's
+    passport to Nepal's officers is a disclosure we cannot take back, while the administrators, who see
+    the row, can still ask the host for his citizenship or tell the right country's officers.
     """
     origin = exchange_origin(user)
     if origin is None:
@@ -39,8 +40,12 @@ def host_listed(user, row: str = "") -> Q:
     if not origin:
         return Q(pk__in=[])
     at = f"{row}__" if row else ""
+    imported_by = f"{at}response__imported_by"
+    by_no_officer = Q(**{f"{imported_by}__isnull": True}) | ~Q(**{f"{imported_by}__in": users_of_origin(None)})
     return (Q(**{f"{at}citizenship": origin})
-            | Q(**{f"{at}citizenship": "", f"{at}response__imported_by__in": users_of_origin(origin)}))
+            | Q(**{f"{at}citizenship": "", f"{imported_by}__in": users_of_origin(origin)})
+            | (Q(**{f"{at}citizenship": "", f"{at}response__partner__in": partners_asked_only_for(origin)})
+               & by_no_officer))
 
 
 def visible_rows(rows: QuerySet[ResponseRow], user) -> QuerySet[ResponseRow]:

@@ -1,7 +1,8 @@
 """A man the host lists whom we do not know is shown only to the officers of his country.
 
 The host's citizenship column decides; without one we recognise, the country of the officer who
-imported the list; a list nobody of an origin country imported is for administrators only.
+imported the list; on a list nobody of an origin country imported, the one country whose cases were
+ever asked of that partner; failing that, administrators only.
 """
 
 import pytest
@@ -172,9 +173,11 @@ def test_no_other_role_sees_a_host_only_man(answered, liaison, db):
     ("officer", {"officer", "india_mission", "administrator"}),
     ("nepal", {"nepal", "nepal_mission", "administrator"}),
     ("nepal_mission", {"nepal", "nepal_mission", "administrator"}),
-    ("liaison", {"administrator"}),        # the host's own upload says nothing of whose national he is
-    (None, {"administrator"}),             # the command line: no officer imported it
-    ("administrator", {"administrator"}),
+    # no officer imported it (the host's own upload, the command line, an administrator): the partner
+    # was only ever asked about Indian cases, so the man is most likely Indian
+    ("liaison", {"officer", "india_mission", "administrator"}),
+    (None, {"officer", "india_mission", "administrator"}),
+    ("administrator", {"officer", "india_mission", "administrator"}),
 ])
 def test_blank_citizenship_follows_the_importers_country(request, asked, partner, importer, seen_by):
     users = {name: request.getfixturevalue(name) for name in
@@ -186,6 +189,28 @@ def test_blank_citizenship_follows_the_importers_country(request, asked, partner
         expected = {UNSTATED["ФИО"]} if name in seen_by else set()
         assert host_only_names(response, user) == expected, name
         assert item_names(user) == expected, name
+
+
+@pytest.mark.parametrize("importer", ["liaison", None, "administrator"])
+def test_blank_citizenship_on_a_list_no_officer_imported_is_for_administrators_when_two_countries_asked(
+        request, asked, partner, importer, nepal):
+    """Once the partner has been asked about Nepali cases too, nothing says whose national he is."""
+    from homeward.registry import services as registry
+    from tabular import PartialDate
+    from .conftest import at, day
+    nepali = registry.create_case(
+        person=registry.PersonInput(names=[registry.NameInput(full_name="Sunita Tamang")],
+                                    date_of_birth=PartialDate(1990, 4, 5)),
+        origin_country="NP", host_country="RU", reported_on=day("2024-03-01"), recorded_at=at("2024-03-02T10:00"),
+        report=registry.ReportInput(source_type="family", received_on=day("2024-03-01").first_day,
+                                    reporter_name="Her mother", contact="+977 9800000000", consent_to_share=True))
+    services.export_request(partner=partner, ask="identify", cases=Case.objects.filter(pk=nepali.pk), by=nepal)
+    users = {name: request.getfixturevalue(name) for name in
+             ("officer", "nepal", "india_mission", "nepal_mission", "liaison", "administrator")}
+    response = imported(partner, host_list(strangers=[UNSTATED]), users[importer] if importer else None)
+    for name, user in users.items():
+        expected = {UNSTATED["ФИО"]} if name == "administrator" else set()
+        assert host_only_names(response, user) == expected, name
 
 
 def test_a_rejected_link_stays_with_the_officers_who_see_its_case(asked, partner, officer, nepal, liaison, client):
