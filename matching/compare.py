@@ -180,9 +180,15 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
         if min(left_a, left_b) > 1:
             level = "conflict"
         else:
+            level = "replaced"
             ao, bo, ac, bc = a.optional, b.optional, a.coarse, b.coarse
-            alike = any(ac[i][:1] == bc[j][:1] for i in ua if not ao[i] for j in ub if not bo[j])
-            level = "partial" if alike else "replaced"
+            for i in ua:
+                if not ao[i]:
+                    first = ac[i][:1]
+                    for j in ub:
+                        if not bo[j] and bc[j][:1] == first:
+                            level = "partial"
+                            break
     return level, tuple(matches)
 
 

@@ -189,7 +189,9 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None
         if level == "partial" or level == "replaced":
             # the conflicting tokens of two different people start alike by chance, once for each
             # pair of them that could
-            agreed = len(matches) - sum(1 for kind, _ in matches if kind == "initial")
+            agreed = len(matches)
+            if a.initials or b.initials:
+                agreed -= sum(1 for kind, _ in matches if kind == "initial")
             pairs = max(1, len(a.keys) - agreed) * max(1, len(b.keys) - agreed)
             alike = min(1.0, pairs * stats.alike_p)
             u *= alike if level == "partial" else 1 - alike
