@@ -50,15 +50,9 @@ def _pairs(cs: list[str], older: dict[str, set[str]]) -> list[tuple[str, str]]:
     return pairs
 
 
-def undated_keys(p: Prepared) -> list[str]:
-    """One-token keys under which a record without a date is filed and a dated query looks (n|)."""
-    cs = _name_coarse(p)
-    older = _older_coarse(p) if any(p.name.older) else {}
-    return [f"n|{c}" for c in (sorted(set(cs).union(*older.values())) if older else cs)]
-
-
-def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
-    """(keys, single-token keys) for a record."""
+def block_keys(p: Prepared) -> tuple[list[str], list[str], list[str]]:
+    """(keys, single-token keys, undated keys) for a record. Undated keys (n|) are filed for records
+    without a date and looked up by queries with one."""
     cs = _name_coarse(p)
     older = _older_coarse(p) if any(p.name.older) else {}
     pairs = _pairs(cs, older)
@@ -79,4 +73,4 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str]]:
         keys.append(f"t|{p.phone}")
     singles = [f"1|{c}" for c in every]
     singles += [f"1|{concat_keys(a, b)}" for a in cs for b in cs if a != b]
-    return keys, singles
+    return keys, singles, [f"n|{c}" for c in every]

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .blocking import block_keys, undated_keys
+from .blocking import block_keys
 from .model import Model, Stats, exclusive_probabilities, explain, pair_probability, score
 from .records import Prepared, Record, prepare
 
@@ -78,9 +78,9 @@ class CandidateIndex:
             self._name_cache.clear()   # frequencies change: cached name weights are stale
         self.records.append(p)
         self.stats.add(p)
-        keys, singles = block_keys(p)
+        keys, singles, undated = block_keys(p)
         if not p.dob:
-            keys += undated_keys(p)
+            keys += undated
         for k in keys:
             self._keys[k].append(idx)
         for k in singles:
@@ -96,7 +96,7 @@ class CandidateIndex:
         reach for misspelt, initialled or missing parts. At a million records weak candidates are
         a third to a half of all, and fewer than one in 500 of them ends up linked.
         """
-        keys, singles = block_keys(q)
+        keys, singles, undated = block_keys(q)
         strong: set[int] = set()
         weak: set[int] = set()
         get = self._keys.get
@@ -109,7 +109,7 @@ class CandidateIndex:
                 "y": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET, "e": SMALL_BUCKET,
                 "n": DATED_NAME_BUCKET if n_full >= 2 else MAX_BUCKET}
         if q.dob:
-            keys += undated_keys(q)
+            keys += undated
         strong_kinds = STRONG_KEYS if q.dob else STRONG_KEYS | {"2"}
         for k in keys:
             post = get(k)

@@ -79,8 +79,7 @@ class Stats:
         self.year, self.date, self.state, self.district = Counter(), Counter(), Counter(), Counter()
         self.n_dob = self.n_full = self.n_pass = self.n_phone = 0
         self.ntok = Counter()   # number of name units (tokens + initials) per record
-        self.first_sound = Counter()   # first letter of each token's skeleton
-        self._alike = None
+        self._alike = None      # alike_p, until the next record
         self.n_repeated = 0     # names that write one of their names twice ("Pawan Pawan Sharma")
         self.n_tokens = 0
         for r in records:
@@ -90,7 +89,10 @@ class Stats:
         self.n += 1
         n = r.name
         fine, coarse, initial = self.fine, self.coarse, self.initial
-        for k in set(n.keys).union(n.family) - {""}:
+        keys = set(n.keys)
+        if n.family:
+            keys.update(f for f in n.family if f)
+        for k in keys:
             fine[k] = fine.get(k, 0) + 1
         for k in set(n.coarse):
             coarse[k] = coarse.get(k, 0) + 1
@@ -100,8 +102,6 @@ class Stats:
             for k in {key[:1], tok[:1]}:
                 initial[k] = initial.get(k, 0) + 1
         self.n_tokens += len(n.keys)
-        for c in n.coarse:
-            self.first_sound[c[:1]] += 1
         self._alike = None
         self.ntok[n_units(n)] += 1
         self.n_repeated += bool(n.repeated)
@@ -137,10 +137,14 @@ class Stats:
 
     @property
     def alike_p(self) -> float:
-        """P(two tokens of different people start with the same sound)."""
+        """P(two tokens of different people start with the same sound), from the skeletons' first
+        letters (each record's distinct skeletons)."""
         if self._alike is None:
-            total = sum(self.first_sound.values())
-            self._alike = sum(c * c for c in self.first_sound.values()) / (total * total) if total else 0.1
+            first = Counter()
+            for key, count in self.coarse.items():
+                first[key[:1]] += count
+            total = sum(first.values())
+            self._alike = sum(c * c for c in first.values()) / (total * total) if total else 0.1
         return self._alike
 
     def year_p(self, y: int) -> float:
@@ -188,12 +192,17 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None
             u *= (stats.n_repeated + 1) / (stats.n + 1)
         if level == "partial" or level == "replaced":
             # the conflicting tokens of two different people start alike by chance, once for each
-            # pair of them that could
+            # pair of them that could (written out: this runs for most candidate pairs at scale)
             agreed = len(matches)
             if a.initials or b.initials:
                 agreed -= sum(1 for kind, _ in matches if kind == "initial")
-            pairs = max(1, len(a.keys) - agreed) * max(1, len(b.keys) - agreed)
-            alike = min(1.0, pairs * stats.alike_p)
+            na, nb = len(a.keys) - agreed, len(b.keys) - agreed
+            alike = stats._alike
+            if alike is None:
+                alike = stats.alike_p
+            alike *= (na if na > 1 else 1) * (nb if nb > 1 else 1)
+            if alike > 1.0:
+                alike = 1.0
             u *= alike if level == "partial" else 1 - alike
     group = "name_initials" if a.initials or b.initials else "name"
     return level, _w(model.m_of(group, level), u), group

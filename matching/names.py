@@ -33,6 +33,14 @@ _SPLIT = re.compile(r"[\s,;/_\-–—()\"]+")
 _DASHES = {"", "-", "–", "—", "_", "нет", "none", "n/a", "na"}
 
 
+@lru_cache(maxsize=500_000)
+def _family_of(fine: str) -> str:
+    for family, name in _VARIANT_FAMILIES:
+        if family.match(fine):
+            return name
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedName:
     tokens: tuple[str, ...]      # Latin spelling of each full token (any script in)
@@ -101,7 +109,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                 if _MUHAMMAD_FINE.match(fine):
                     latin, fine, crs = _MUHAMMAD
                     is_opt = True
-                fam.append(next((name for rx, name in _VARIANT_FAMILIES if rx.match(fine)), ""))
+                fam.append(_family_of(fine))
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(is_opt)
                 typo.append(typo_form(part, latin))
                 # a stripped patronymic or the canonical Muhammad is no longer the token as written
