@@ -54,7 +54,7 @@ def block_keys(p: Prepared) -> tuple[list[str], list[str], list[str]]:
     """(keys, single-token keys, undated keys) for a record. Undated keys (n|) are filed for records
     without a date and looked up by queries with one."""
     cs = _name_coarse(p)
-    older = _older_coarse(p) if any(p.name.older) else {}
+    older = _older_coarse(p) if p.name.older else {}
     pairs = _pairs(cs, older)
     every = sorted(set(cs).union(*older.values())) if older else cs
     keys = [f"2|{a}|{b}" for a, b in pairs]

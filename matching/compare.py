@@ -99,12 +99,12 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                     matches.append(("exact", af[i]))
                     ua.remove(i), ub.remove(j)
                     break
-    if ua and ub and (any(a.older) or any(b.older)):
+    if ua and ub and (a.older or b.older):
         # the same spelling under an older Russian reading (Роган = Rohan): a spelling variant
         ao, bo = a.older, b.older
         for i in list(ua):
             for j in ub:
-                if ak[i] in bo[j] or bk[j] in ao[i]:
+                if (bo and ak[i] in bo[j]) or (ao and bk[j] in ao[i]):
                     matches.append(("phonetic", f"{ak[i]} {bk[j]}"))
                     ua.remove(i), ub.remove(j)
                     break
@@ -144,9 +144,10 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
                     ua.remove(i), ub.remove(j)
                     break
     full_matches = len(matches)
-    # initials against the other side's remaining tokens, then against its initials
-    ia, ib = list(a.initials), list(b.initials)
-    if ia or ib:
+    left_a = left_b = 0
+    if a.initials or b.initials:
+        # initials against the other side's remaining tokens, then against its initials
+        ia, ib = list(a.initials), list(b.initials)
         for lst, toks, keys, other in ((ia, ub, b.tokens, b.keys), (ib, ua, a.tokens, a.keys)):
             for letter in list(lst):
                 for t in toks:
@@ -158,12 +159,21 @@ def compare_names(a: NormalisedName, b: NormalisedName) -> tuple[str, tuple[tupl
             if letter in ib:
                 ib.remove(letter), ia.remove(letter)
                 matches.append(("initial", letter))
+        left_a, left_b = len(ia), len(ib)
     if full_matches == 0:
         return "none", ()
-    left_a = len(ia) + (len([i for i in ua if not a.optional[i]]) if ua else 0)
-    left_b = len(ib) + (len([j for j in ub if not b.optional[j]]) if ub else 0)
-    kinds = {k for k, _ in matches}
+    if ua:
+        opt = a.optional
+        for i in ua:
+            if not opt[i]:
+                left_a += 1
+    if ub:
+        opt = b.optional
+        for j in ub:
+            if not opt[j]:
+                left_b += 1
     if left_a == 0 and left_b == 0:
+        kinds = {k for k, _ in matches}
         if "initial" in kinds:
             level = "initials"
         elif "fuzzy" in kinds or "joined" in kinds:

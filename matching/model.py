@@ -181,8 +181,10 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None
         u = model.name_none_u
     else:
         u = 1.0
+        fine, n1 = stats.fine, stats.n + 1
         for kind, key in matches:
-            u *= stats.token_u(kind, key)
+            # an exact token is most agreements: its u inline, the others through token_u
+            u *= (fine.get(key, 0) + 0.5) / n1 if kind == "exact" else stats.token_u(kind, key)
         if level in FULL_LEVELS:
             # agreeing on the whole name also means having no other tokens: a lone "Pandit" in the
             # registry is much rarer than "Pandit" as one token of a longer name
@@ -205,7 +207,7 @@ def name_part(a, b, stats: Stats, model: Model) -> tuple[str, float, str] | None
                 alike = 1.0
             u *= alike if level == "partial" else 1 - alike
     group = "name_initials" if a.initials or b.initials else "name"
-    return level, _w(model.m_of(group, level), u), group
+    return level, _w(model.m[group].get(level, 1e-3), u), group
 
 
 def score(q: Prepared, r: Prepared, stats: Stats, model: Model,

@@ -49,7 +49,7 @@ class NormalisedName:
     optional: tuple[bool, ...]   # token may be absent on the other side without contradiction
     initials: tuple[str, ...]    # initials as written (one lowercase Latin letter each)
     typo: tuple[str, ...]        # per token, the Cyrillic form in which typing errors are compared
-    older: tuple[tuple[str, ...], ...] = ()  # per token, fine keys under older Russian readings
+    older: tuple[tuple[str, ...], ...] = ()  # per token, fine keys under older Russian readings; () if none
     repeated: tuple[str, ...] = ()   # fine keys written twice beside other names (kept once in keys)
     family: tuple[str, ...] = ()     # per token, its variant family ("=chaudhary") or ""
 
@@ -135,7 +135,7 @@ def normalise_name(text: str, relatives: str = "") -> NormalisedName:
                 toks.append(latin), keys.append(fine), coarse.append(crs), opt.append(False)
                 typo.append(typo_form(piece, latin)), older.append(()), fam.append("")
     n = NormalisedName(tuple(toks), tuple(keys), tuple(coarse), tuple(opt), tuple(inits), tuple(typo),
-                       tuple(older), repeated, tuple(fam) if any(fam) else ())
+                       tuple(older) if any(older) else (), repeated, tuple(fam) if any(fam) else ())
     # Interned: equal names are the same object, so comparisons can be cached by identity.
     return _INTERN.setdefault(n, n)
 
