@@ -33,7 +33,7 @@ from tabular import (CellError, PartialDate, TableError, open_table, parse_date_
 from tabular.headers import check_mapping
 
 from .citizenship import citizenship_code
-from .models import (CITIZENSHIP_TEXT_MAX, Ask, Discrepancy, DiscrepancyEntry, PartnerSettings, RequestExport,
+from .models import (Ask, Discrepancy, DiscrepancyEntry, PartnerSettings, RequestExport,
                      Response, ResponseRow, StatusWord)
 
 # In a row's explanation: its reference names a case whose person the row does not match.
@@ -262,6 +262,13 @@ class _Parsed:
     citizenship: str  # as the host wrote it
 
 
+# The longest text each stored column of a row takes, by the table field it is read from: a longer cell
+# is the row's error, not a database error that loses the whole file (PostgreSQL enforces the limits).
+TEXT_LIMITS = {field_name: ResponseRow._meta.get_field(column).max_length for field_name, column in (
+    ("reference", "reference"), ("full_name", "full_name"), ("military_unit", "military_unit"),
+    ("location", "location"), ("citizenship", "citizenship_text"))}
+
+
 # Our own request list's name columns (COLUMNS), as a partner sends the list back with a status column
 # added: read as the name, the Latin one first. Our other columns (reference, date of birth, passport)
 # are spellings tabular knows already.
@@ -342,19 +349,23 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                     problem("status", _('unknown status word "%(word)s"; an administrator can add its meaning on '
                                         "the partners page") % {"word": word})
                 dob, occurred = date_of("date_of_birth", parse_date_of_birth), date_of("occurred_on")
-                citizenship = v.get("citizenship", "").strip()
-                if len(citizenship) > CITIZENSHIP_TEXT_MAX:
-                    problem("citizenship", _("longer than %(limit)s characters") % {"limit": CITIZENSHIP_TEXT_MAX})
+                texts = {f: v.get(f, "").strip() for f in ("reference", "military_unit", "location", "citizenship")}
+                for field_name, text in texts.items():
+                    if len(text) > TEXT_LIMITS[field_name]:
+                        problem(field_name, _("longer than %(limit)s characters") % {"limit": TEXT_LIMITS[field_name]})
+                if len(full_name) > TEXT_LIMITS["full_name"]:
+                    problem("full_name" if "full_name" in column else name_column,
+                            _("longer than %(limit)s characters") % {"limit": TEXT_LIMITS["full_name"]})
                 if problems:
                     errors.extend(problems)
                     continue
                 note = v.get("note", "")
                 if meaning.note:
                     note = f"{meaning.note}; {note}" if note else meaning.note
-                parsed.append(_Parsed(row.number, v.get("reference", "").strip(), full_name, dob,
-                                      v.get("passport_number", "").strip(), v.get("military_unit", "").strip(),
-                                      v.get("location", "").strip(), word.strip(), meaning.event, occurred,
-                                      note.strip(), citizenship))
+                parsed.append(_Parsed(row.number, texts["reference"], full_name, dob,
+                                      v.get("passport_number", "").strip(), texts["military_unit"],
+                                      texts["location"], word.strip(), meaning.event, occurred,
+                                      note.strip(), texts["citizenship"]))
     except TableError as exc:
         return [], [str(exc)]
     if not parsed and not errors:

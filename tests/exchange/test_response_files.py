@@ -165,3 +165,28 @@ def test_our_list_sent_back_with_only_the_cyrillic_name(asked, partner):
     assert result.errors == [] and result.counts["by_reference"] == 4
     first = min(asked[:4], key=lambda c: c.reference)
     assert ResponseRow.objects.get(case=first).full_name == to_cyrillic(first.person.names.first().full_name)
+
+
+@pytest.mark.parametrize("header, limit", [("наш номер", 32), ("ФИО", 300), ("Воинская часть", 100)])
+def test_an_overlong_cell_is_the_rows_error_and_nothing_is_written(asked, partner, header, limit):
+    """PostgreSQL would refuse the value and lose the file with a database error; SQLite would keep it."""
+    rows = response_rows(asked[:4])
+    rows[2][header] = "Ж" * (limit + 1)
+    result = services.import_response(partner=partner, content=as_cp1251_csv(rows), file_name="otvet.csv")
+    assert result.response is None
+    assert result.errors == [f'row 4, column "{header}": longer than {limit} characters']
+    assert not Response.objects.exists() and not ResponseRow.objects.exists()
+
+
+def test_a_cell_at_the_limit_is_kept_whole(asked, partner):
+    rows = response_rows(asked[:4])
+    rows[2]["Воинская часть"] = "Ж" * 100
+    result = services.import_response(partner=partner, content=as_cp1251_csv(rows), file_name="otvet.csv")
+    assert result.errors == []
+    assert ResponseRow.objects.get(number=4).military_unit == "Ж" * 100
+
+
+def test_an_overlong_name_from_its_parts_names_the_first_part(asked, partner):
+    content = f"Фамилия;Имя;Статус\r\nСИНГХ;ХАРПРИТ;в строю\r\n{'Ж' * 200};{'Ж' * 200};в строю\r\n".encode("cp1251")
+    result = services.import_response(partner=partner, content=content, file_name="otvet.csv")
+    assert result.errors == ['row 3, column "Фамилия": longer than 300 characters']
