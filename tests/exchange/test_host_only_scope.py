@@ -213,6 +213,23 @@ def test_blank_citizenship_on_a_list_no_officer_imported_is_for_administrators_w
         assert host_only_names(response, user) == expected, name
 
 
+def test_the_command_line_imports_on_behalf_of_an_officer(asked, partner, officer, nepal, liaison, tmp_path):
+    """`--by` is the import page's importer: recorded, and deciding whom a blank citizenship is shown to."""
+    import io
+
+    from django.core.management import CommandError, call_command
+    path = tmp_path / "otvet.csv"
+    path.write_bytes(host_list(strangers=[UNSTATED]))
+    for username, message in [("nobody", "no active user 'nobody'"), ("liaison", "'liaison' is not an officer")]:
+        with pytest.raises(CommandError, match=message):
+            call_command("exchange", "import", "--partner", "RU-MOD", str(path), "--by", username, stdout=io.StringIO())
+    assert not Response.objects.exists()
+    call_command("exchange", "import", "--partner", "RU-MOD", str(path), "--by", "nepal", stdout=io.StringIO())
+    response = Response.objects.get()
+    assert response.imported_by == nepal
+    assert host_only_names(response, nepal) == {UNSTATED["ФИО"]} and host_only_names(response, officer) == set()
+
+
 def test_a_rejected_link_stays_with_the_officers_who_see_its_case(asked, partner, officer, nepal, liaison, client):
     """The host-only item a rejection opens is about no case; the officer who rejected the link still sees
     it, even on a list the liaison uploaded without citizenship. The liaison never sees it."""

@@ -4,11 +4,22 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.accounts.models import Office, Partner
+from homeward.access.rules import RECORDING
+from homeward.accounts.models import Office, Partner, User
 from homeward.exchange import services
 from homeward.exchange.models import Ask, Response
 from homeward.registry.models import Case
 from tabular import parse_mapping
+
+
+def recording_officer(username: str) -> User:
+    """The officer an import is recorded against, as if they had imported the file on its page."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"no active user {username!r}")
+    if user.role not in RECORDING:
+        raise CommandError(f"{username!r} is not an officer: only officers import response lists")
+    return user
 
 
 def partner_of(code: str) -> Partner:
@@ -41,6 +52,9 @@ class Command(BaseCommand):
         imp.add_argument("--format", choices=["text", "json"], default="text")
         imp.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
                          help="read column HEADER as FIELD (repeatable), e.g. --map 'Фамилия и имя=full_name'")
+        imp.add_argument("--by", metavar="USERNAME",
+                         help="the officer importing: recorded as the importer, and host-only rows that give no "
+                              "citizenship are shown to officers of their country (as on the import page)")
         review = sub.add_parser("review", help="decide on proposed links")
         review.add_argument("--accept-auto", action="store_true", required=True,
                             help="accept every auto-proposed link of the open responses")
@@ -80,6 +94,7 @@ class Command(BaseCommand):
 
     def import_file(self, opts):
         partner = partner_of(opts["partner"])
+        by = recording_officer(opts["by"]) if opts["by"] else None
         try:
             mapping = parse_mapping(opts["map"])
         except ValueError as exc:
@@ -89,7 +104,8 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path} cannot be read: {exc.strerror}") from None
-        result = services.import_response(partner=partner, content=content, file_name=path.name, mapping=mapping)
+        result = services.import_response(partner=partner, content=content, file_name=path.name, mapping=mapping,
+                                          by=by)
         for error in result.errors:
             self.stderr.write(error)
         if opts["format"] == "json":
