@@ -85,6 +85,15 @@ def _money(user, on):
     return ledger.owed_vs_paid(Case.objects.all() if user.role == Role.ANALYST else visible_cases(user), on)
 
 
+def _figures_label(view: str, query) -> str:
+    """A figures row's name on the page, translated (exports keep the English name as a stable key)."""
+    if view == "as corrected since":
+        return _("as corrected since")
+    if view == "as known today":
+        return _("as known today")
+    return _("as known on %(day)s") % {"day": query["known_at"].date().isoformat()}
+
+
 @view_access(roles=FIGURES_ROLES)
 def dashboard(request):
     form, query = _query(request)
@@ -100,7 +109,8 @@ def dashboard(request):
     changes, changes_hidden = _visible_changes(request, board, shown=CHANGES_SHOWN,
                                                detail=f"dashboard: counted differently on {query['on']}")
     context.update(
-        query=query, figures=tables["figures"], by_state=tables["state"], by_origin=tables["origin"],
+        query=query, figures=[{**row, "label": _figures_label(row["view"], query)} for row in tables["figures"]],
+        by_state=tables["state"], by_origin=tables["origin"],
         by_other=tables[query["by"]], by_label=dict(BY_CHOICES)[query["by"]], has_states=board.now.counts["known"] > 0,
         money=money,
         changes=changes, changes_total=len(board.changes) - changes_hidden, changes_hidden=changes_hidden,

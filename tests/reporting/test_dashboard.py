@@ -121,3 +121,18 @@ def test_compare_explains_exactly_the_per_case_difference(demo):
                 expected.append(((before or after).reference, before.bucket if before else "",
                                  after.bucket if after else ""))
         assert [(c.reference, c.then, c.now) for c in comparison.changes] == expected
+
+
+def test_the_breakdowns_say_they_are_as_corrected_since_and_the_views_are_translated(client, demo):
+    client.force_login(demo)
+    query = {"on": "2024-08-09", "known_at": "2024-08-09", "by": "month"}
+    html = client.get(reverse("reporting:dashboard"), query).content.decode()
+    assert "<th>as known on 2024-08-09</th><td>91</td>" in html and "<th>as corrected since</th><td>94</td>" in html
+    assert "The breakdowns below count the cases as corrected since: what the registry knows now about 2024-08-09." \
+        in html
+    russian = client.get(reverse("reporting:dashboard"), query, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<th>по сведениям на 2024-08-09</th><td>91</td>" in russian
+    assert "<th>с учётом последующих исправлений</th><td>94</td>" in russian
+    assert "Разбивки ниже считают дела с учётом последующих исправлений" in russian
+    today = client.get(reverse("reporting:dashboard"), {"on": "2024-08-09", "by": "month"}).content.decode()
+    assert "<th>as known today</th>" in today and 'id="breakdowns-view"' not in today
