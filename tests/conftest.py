@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from homeward.accounts.models import Office, User
@@ -23,6 +24,20 @@ def default_language():
     """A request in another language must not leave the next test speaking it (Django keeps it per thread)."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo seeded once per module (it takes seconds), inside a transaction undone after the module.
+
+    Each test's own transaction nests inside it, as with Django's setUpTestData; modules that use
+    this fixture should use it in every test (a test after the first one would see the demo anyway).
+    """
+    from homeward.demo.scenario import seed_demo
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

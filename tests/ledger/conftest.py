@@ -1,1 +1,1 @@
-from tests.reporting.conftest import demo, demo_data, fresh_cache  # noqa: F401  (the same seeded demo)
+from tests.reporting.conftest import demo, fresh_cache  # noqa: F401  (the same seeded demo)

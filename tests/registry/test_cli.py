@@ -6,32 +6,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from homeward.demo.scenario import seed_demo
-
-
-@pytest.fixture
-def demo(db):
-    seed_demo()
-
-
-def test_figures_json_has_exactly_the_bucket_keys(demo, capsys):
-    call_command("figures", "--on", "2024-08-09", "--known-at", "2024-08-09T23:59", "--format", "json")
-    assert json.loads(capsys.readouterr().out) == {
-        "known": 91, "killed": 8, "discharged": 14, "missing": 0, "prisoner": 0, "remaining": 69}
-
-
-def test_figures_csv_and_origin_filter(demo, capsys):
-    call_command("figures", "--on", "2025-01-17", "--known-at", "2025-01-17", "--origin", "IN", "--format", "csv")
-    assert capsys.readouterr().out.splitlines() == [
-        "known,killed,discharged,missing,prisoner,remaining", "126,12,96,16,0,2"]
-
-
-def test_figures_table_shows_both_views_and_the_cases_that_differ(demo, capsys):
-    call_command("figures", "--on", "2024-08-09", "--known-at", "2024-08-09")
-    out = capsys.readouterr().out
-    assert "known at 2024-08-09 23:59" in out and "as corrected since" in out
-    assert "(learned later)" in out and "(corrected since)" in out
-
 
 @pytest.mark.parametrize("arguments, message", [
     (["--on", "2024"], "whole date"),

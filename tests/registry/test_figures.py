@@ -5,7 +5,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from homeward.demo.scenario import FIRST_FIGURES_DAY, SECOND_FIGURES_DAY, seed_demo
 from homeward.registry.figures import NO_REQUEST, UNKNOWN, compare, figures, monthly
 from homeward.registry.lifecycle import BUCKET_OF, BUCKETS, WITHDRAWING, Event, EventFact, status_on
 from homeward.registry.models import Case, CaseAgent, CaseEvent, Person, RecruitingAgent
@@ -115,54 +114,6 @@ class FiguresAgreeWithTheReferenceFold(TestCase):
             assert all(status_on(facts[pk], before, known_at) is None for pk in cases)
         else:
             assert all(status_on(facts[pk], on, known_at) is None for pk in cases)
-
-
-@pytest.fixture
-def demo(db):
-    seed_demo()
-
-
-def test_demo_reproduces_the_statement_of_9_august_2024(demo):
-    counts = figures(FIRST_FIGURES_DAY, end_of(FIRST_FIGURES_DAY)).counts
-    assert counts == {"known": 91, "killed": 8, "discharged": 14, "missing": 0, "prisoner": 0, "remaining": 69}
-
-
-def test_demo_reproduces_the_statement_of_17_january_2025(demo):
-    counts = figures(SECOND_FIGURES_DAY, end_of(SECOND_FIGURES_DAY)).counts
-    assert counts == {"known": 126, "killed": 12, "discharged": 96, "missing": 16, "prisoner": 0, "remaining": 2}
-
-
-def test_demo_corrections_make_9_august_2024_read_differently_now(demo):
-    comparison = compare(FIRST_FIGURES_DAY, end_of(FIRST_FIGURES_DAY))
-    assert comparison.as_corrected.counts != comparison.as_known_then.counts
-    reasons = {change.why for change in comparison.changes}
-    assert {"learned later", "corrected since"} <= reasons
-    then, now = comparison.as_known_then.counts, comparison.as_corrected.counts
-    explained = {b: 0 for b in BUCKETS}
-    for change in comparison.changes:
-        if change.then:
-            explained[change.then] -= 1
-        if change.now:
-            explained[change.now] += 1
-    assert all(now[b] - then[b] == explained[b] for b in BUCKETS)
-
-
-def test_demo_is_deterministic_and_loads_once(demo):
-    before = list(Case.objects.values_list("reference", "status"))
-    assert seed_demo() is False
-    assert list(Case.objects.values_list("reference", "status")) == before
-
-
-def test_origin_filter_and_breakdowns(demo):
-    today = date.today()
-    everyone = figures(today)
-    india = figures(today, origin="IN")
-    nepal = figures(today, origin="np")
-    assert india.counts["known"] + nepal.counts["known"] == everyone.counts["known"]
-    assert nepal.counts["known"] == 10
-    by_origin = everyone.breakdown("origin_country")
-    assert by_origin["IN"] == india.counts and by_origin["NP"] == nepal.counts
-    assert sum(r["known"] for r in everyone.breakdown("home_state").values()) == everyone.counts["known"]
 
 
 def test_partial_occurrence_dates_count_from_their_first_day(make_case):

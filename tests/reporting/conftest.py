@@ -1,8 +1,6 @@
 import pytest
-from django.db import transaction
 
 from homeward.accounts.models import User
-from homeward.demo.scenario import seed_demo
 from homeward.reporting import selectors
 
 
@@ -12,19 +10,6 @@ def fresh_cache():
     selectors.clear_cache()
     yield
     selectors.clear_cache()
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo seeded once per module (it takes seconds), inside a transaction undone after the module.
-
-    Each test's own transaction nests inside it, as with Django's setUpTestData; modules that use
-    this fixture should use it in every test.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
