@@ -36,22 +36,63 @@ _TWO_DIGIT_YEAR_PARTS = re.compile(r"(?P<d>\d{1,2})([./-])(?P<m>\d{1,2})\2(?P<y>
 _SERIAL = re.compile(r"\d{5,}(?:\.\d+)?")
 
 
-def _problem(year: int, month: int | None, day: int | None) -> str | None:
+@dataclass
+class DateProblem:
+    """Why a year, month and day are not a real date. str() is the English; the code and params are
+    for an application that words it in its users' language:
+
+    "year_outside" (year, first, last), "no_month" (month), "no_day" (day), "day_without_month" (),
+    "short_month" (year, month, days: the month has only that many).
+    """
+
+    code: str
+    params: dict
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DateError(ValueError):
+    """A date that cannot be read. str() is the reason in English; the code and params are for an
+    application that words it in its users' language:
+
+    "not_real" (text, problem: a DateProblem), "not_a_date" (text), "two_digit_year" (text),
+    "serial_too_late" (text, year: the last year a date may have), "future" (text),
+    "future_birth" (text: a two-digit year that would be a birth after today in either century).
+    """
+
+    def __init__(self, code: str, message: str, params: dict) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
+
+    def __reduce__(self):
+        # An exception pickles as its args, the message alone here; the code and params must travel too.
+        return type(self), (self.code, str(self), self.params)
+
+
+def _problem(year: int, month: int | None, day: int | None) -> DateProblem | None:
     """Why these parts are not a real (partial) date, or None if they are."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        return f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}"
+        return DateProblem("year_outside", {"year": year, "first": MIN_YEAR, "last": MAX_YEAR},
+                           f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
     if month is None:
-        return "a day without a month" if day is not None else None
+        return DateProblem("day_without_month", {}, "a day without a month") if day is not None else None
     if not 1 <= month <= 12:
-        return f"there is no month {month}"
+        return DateProblem("no_month", {"month": month}, f"there is no month {month}")
     if day is None:
         return None
     days = calendar.monthrange(year, month)[1]
     if day < 1:
-        return f"there is no day {day}"
+        return DateProblem("no_day", {"day": day}, f"there is no day {day}")
     if day > days:
-        return f"{_MONTHS[month]} {year} has {days} days"
+        return DateProblem("short_month", {"year": year, "month": month, "days": days},
+                           f"{_MONTHS[month]} {year} has {days} days")
     return None
+
+
+def _not_real(text: str, problem: DateProblem) -> DateError:
+    return DateError("not_real", f"{text} is not a real date: {problem}", {"text": text, "problem": problem})
 
 
 @total_ordering
@@ -69,7 +110,7 @@ class PartialDate:
             raise TypeError(f"PartialDate parts must be integers, got {parts!r}")
         problem = _problem(*parts)
         if problem:
-            raise ValueError(f"{self._render()} is not a real date: {problem}")
+            raise _not_real(self._render(), problem)
 
     def _render(self) -> str:
         parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p is not None]
@@ -122,7 +163,9 @@ def _serial_datetime(text: str) -> dt.datetime | None:
         return None
     serial = float(text)
     if serial > _MAX_SERIAL:
-        raise ValueError(f"{text} is not a date: as an Excel date number it would be after {MAX_YEAR}")
+        raise DateError("serial_too_late",
+                        f"{text} is not a date: as an Excel date number it would be after {MAX_YEAR}",
+                        {"text": text, "year": MAX_YEAR})
     # Round to the second so that 45513.999999 (Excel's float noise) does not lose a day.
     return _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
 
@@ -162,7 +205,8 @@ def parse_date_of_birth(value: object, *, today: dt.date | None = None) -> Parti
     date = _parse_date(value, today)
     if date is not None and date.first_day > today:
         # Worded as the importers word a future date, so that a list reads the same either way.
-        raise ValueError(f"{value.strip() if isinstance(value, str) else date.iso} is in the future")
+        text = value.strip() if isinstance(value, str) else date.iso
+        raise DateError("future", f"{text} is in the future", {"text": text})
     return date
 
 
@@ -175,7 +219,7 @@ def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | Non
     if isinstance(value, dt.date):
         return PartialDate.from_date(value)
     if isinstance(value, bool):
-        raise ValueError(f"{value} is not a date ({_EXPECTED})")
+        raise DateError("not_a_date", f"{value} is not a date ({_EXPECTED})", {"text": str(value)})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -195,13 +239,14 @@ def _parse_date(value: object, birth_today: dt.date | None) -> PartialDate | Non
             month, day = _unknown_as_zero(month, day)
             problem = _problem(year, month, day)
             if problem:
-                raise ValueError(f"{text} is not a real date: {problem}")
+                raise _not_real(text, problem)
             return PartialDate(year, month, day)
     if birth_today is not None and (m := _TWO_DIGIT_YEAR_PARTS.fullmatch(text)):
         return _birth_date_of_short_year(text, int(m["d"]), int(m["m"]), int(m["y"]), birth_today)
     if _TWO_DIGIT_YEAR.fullmatch(text):
-        raise ValueError(f"{text} has a two-digit year; write the year in full, e.g. 09.08.2024")
-    raise ValueError(f'"{text}" is not a date ({_EXPECTED})')
+        raise DateError("two_digit_year", f"{text} has a two-digit year; write the year in full, e.g. 09.08.2024",
+                        {"text": text})
+    raise DateError("not_a_date", f'"{text}" is not a date ({_EXPECTED})', {"text": text})
 
 
 def _birth_date_of_short_year(text: str, day: int, month: int, yy: int, today: dt.date) -> PartialDate:
@@ -215,8 +260,8 @@ def _birth_date_of_short_year(text: str, day: int, month: int, yy: int, today: d
     # why in the terms of the century the year was read in. 29.02.00 is real in 2000 only.
     problem = _problem(years[0], month, day)
     if problem is None:  # only with a `today` before 29.02.2000
-        raise ValueError(f"{text} is not a date of birth: it would be in the future")
-    raise ValueError(f"{text} is not a real date: {problem}")
+        raise DateError("future_birth", f"{text} is not a date of birth: it would be in the future", {"text": text})
+    raise _not_real(text, problem)
 
 
 _TIMESTAMP = re.compile(

@@ -1,10 +1,11 @@
 import datetime as dt
+import pickle
 import re
 
 import pytest
 from hypothesis import given, strategies as st
 
-from tabular import PartialDate, parse_date_of_birth, parse_partial_date, parse_timestamp
+from tabular import DateError, PartialDate, parse_date_of_birth, parse_partial_date, parse_timestamp
 
 UTC = dt.timezone.utc
 
@@ -244,3 +245,61 @@ def test_parse_date_of_birth_pivots_on_the_real_today():
 def test_event_dates_keep_refusing_two_digit_years():
     with pytest.raises(ValueError, match="01.03.98 has a two-digit year; write the year in full"):
         parse_partial_date("01.03.98")
+
+
+# The English reasons are tested above; these are the codes an application words them again from.
+@pytest.mark.parametrize("parse, value, code, params, problem", [
+    (parse_partial_date, "31.02.2024", "not_real", {"text": "31.02.2024"},
+     ("short_month", {"year": 2024, "month": 2, "days": 29})),
+    (parse_date_of_birth, "31.02.98", "not_real", {"text": "31.02.98"},
+     ("short_month", {"year": 1998, "month": 2, "days": 28})),
+    (parse_partial_date, "1990-13-01", "not_real", {"text": "1990-13-01"}, ("no_month", {"month": 13})),
+    (parse_partial_date, "05.00.1990", "not_real", {"text": "05.00.1990"}, ("no_month", {"month": 0})),
+    (parse_partial_date, "1899", "not_real", {"text": "1899"},
+     ("year_outside", {"year": 1899, "first": 1900, "last": 2100})),
+    (parse_partial_date, " abc ", "not_a_date", {"text": "abc"}, None),
+    (parse_partial_date, True, "not_a_date", {"text": "True"}, None),
+    (parse_partial_date, "09.08.24", "two_digit_year", {"text": "09.08.24"}, None),
+    (parse_date_of_birth, "999999", "serial_too_late", {"text": "999999", "year": 2100}, None),
+    (parse_date_of_birth, "2026 г.", "future", {"text": "2026 г."}, None),
+    (parse_date_of_birth, 45850, "future", {"text": "2025-07-12"}, None),
+])
+def test_date_errors_carry_a_code_and_the_params_of_their_reason(parse, value, code, params, problem):
+    with pytest.raises(DateError) as info:
+        parse(value, today=TODAY) if parse is parse_date_of_birth else parse(value)
+    error = info.value
+    assert isinstance(error, ValueError) and error.code == code
+    assert {k: v for k, v in error.params.items() if k != "problem"} == params
+    if problem:
+        assert (error.params["problem"].code, error.params["problem"].params) == problem
+        assert str(error) == f"{params['text']} is not a real date: {error.params['problem']}"
+    else:
+        assert "problem" not in error.params
+
+
+def test_a_birth_date_that_is_in_the_future_in_both_centuries_has_its_own_code():
+    with pytest.raises(DateError) as info:
+        parse_date_of_birth("29.02.00", today=dt.date(2000, 1, 15))  # 29.02.1900 was never a day
+    assert info.value.code == "future_birth" and info.value.params == {"text": "29.02.00"}
+    assert str(info.value) == "29.02.00 is not a date of birth: it would be in the future"
+
+
+@pytest.mark.parametrize("parts, problem", [
+    ((2024, None, 5), ("day_without_month", {})),
+    ((2024, 5, -1), ("no_day", {"day": -1})),
+    ((2024, 2, 30), ("short_month", {"year": 2024, "month": 2, "days": 29})),
+])
+def test_partial_date_refuses_with_a_date_error_too(parts, problem):
+    with pytest.raises(DateError) as info:
+        PartialDate(*parts)
+    assert info.value.code == "not_real"
+    assert (info.value.params["problem"].code, info.value.params["problem"].params) == problem
+
+
+def test_a_date_error_survives_pickling_with_its_code():
+    """Imports may run in another process; the error must come back whole."""
+    with pytest.raises(DateError) as info:
+        parse_partial_date("31.02.2024")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (type(copy), str(copy), copy.code) == (DateError, str(info.value), "not_real")
+    assert copy.params["problem"].params == {"year": 2024, "month": 2, "days": 29}
