@@ -8,6 +8,7 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .names import NormalisedName
+from .phonetic import coarse_key
 
 NAME_LEVELS = ("exact", "phonetic", "fuzzy", "initials", "subset", "partial", "replaced", "conflict", "none")
 NAME_LABELS = {
@@ -57,11 +58,23 @@ def _joined(whole: tuple[str, str], parts: list[tuple[str, str]]) -> tuple[int, 
         if not pc or not wc.startswith(pc[:1]):
             continue
         for j, (qc, qf) in enumerate(parts):
-            if i != j and qc and concat_keys(pc, qc) == wc:
+            if i != j and qc and _skeletons_join(pc, qc, pf, qf, wc):
                 if OSA.distance(wf, concat_keys(pf, qf), score_cutoff=1) <= 1 or \
                         OSA.distance(wf, pf + "a" + qf, score_cutoff=1) <= 1:
                     return i, j
     return None
+
+
+def _skeletons_join(pc: str, qc: str, pf: str, qf: str, wc: str) -> bool:
+    """Whether two parts' skeletons written together are the whole's skeleton. Mostly they simply
+    concatenate; but a skeleton depends on the letters around it, so a part's final m before the next
+    part's consonant reads as the nasal it then is (Shyam + Sundar: Shyamsundar), and the next part's
+    initial h is silent inside the word (Ram + Hari: Ramhari). Those are read off the joined spelling."""
+    if concat_keys(pc, qc) == wc:
+        return True
+    if not (pc[-1] == "m" or qc[0] == "h") or not len(pc) + len(qc) - 2 <= len(wc) <= len(pc) + len(qc):
+        return False
+    return coarse_key(concat_keys(pf, qf)) == wc or coarse_key(pf + "a" + qf) == wc
 
 
 def concat_keys(a: str, b: str) -> str:

@@ -25,6 +25,12 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Saroj Jakir", "Якир Сарой", "phonetic"),                    # й/я for j read as y
     ("Sagar Gopal", "Сагар Гопал", "exact"),                      # a real g stays exact
     ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
+    ("Shyamsundar Rao", "Shyam Sundar Rao", "fuzzy"),            # m before the next part's consonant
+    ("Шьямсундар Рао", "Shyam Sundar Rao", "fuzzy"),
+    ("Prem Sagar Yadav", "Premsagar Yadav", "fuzzy"),
+    ("Ramsingh", "Ram Singh", "fuzzy"),
+    ("Рамхари Ядав", "Ram Hari Yadav", "fuzzy"),                  # the next part's h inside the word
+    ("Ramsingh", "Ramesh Singh", "none"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
