@@ -172,6 +172,10 @@ _FINE_RULES = [
     (re.compile(r"c"), "k"),
     (re.compile(r"zh"), "j"),
     (re.compile(r"sh|sch|ss"), "s"),
+    # anusvara before s, sh or h is written m or n (Vamsi / Vanshi, Samhita / Sanhita); before h
+    # between vowels also ng, as Bengali and Assamese romanise it (Singha = Sinha = Simha, Симха)
+    (re.compile(r"(?<=[aeiou])(?:ng|m)h(?=[aeiouy])"), "nh"),
+    (re.compile(r"(?<=[aeiou])m(?=s)"), "n"),
     (re.compile(r"ph|f"), "p"),
     # kh: at either end of a word Russian writes х (Khan = Хан, Sheikh = Шейх), inside a word кх or к
     # (Mukherjee = Мукерджи)

@@ -31,6 +31,14 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Ramsingh", "Ram Singh", "fuzzy"),
     ("Рамхари Ядав", "Ram Hari Yadav", "fuzzy"),                  # the next part's h inside the word
     ("Ramsingh", "Ramesh Singh", "none"),
+    ("Deepak Dutta", "Дипак Датта", "phonetic"),                 # the short a as u, as a
+    ("Kamal Hasan", "Камол Хасан", "phonetic"),                   # ... and as o
+    ("Deepak Dutta", "Дипика Датта", "fuzzy"),                    # a against i: another name, at best a typo
+    ("Priyanka Saini", "Приянка Сони", "fuzzy"),                  # e against o
+    ("Bharat Kumar", "Вират Кумар", "partial"),
+    ("Akash Singha", "Акаш Симха", "exact"),                      # anusvara before h: ng, n or m
+    ("Vamsi Krishna", "Ванши Кришна", "exact"),                   # ... and before s
+    ("Rahul Singh", "Рахул Синха", "fuzzy"),                      # Singh and Sinha stay two names
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
