@@ -194,6 +194,8 @@ _FINE_RULES = [
     (re.compile(r"aa|ah(?![aeiouy])(?=.)"), "a"),
     (re.compile(r"ee|ii|ie(?![aeiou])|ea"), "i"),
     (re.compile(r"oo|uu"), "u"),
+    # a final -ao is the -av of the Indic spelling (Rao = राव, Jadhao = Jadhav), not an o
+    (re.compile(r"ao$"), "av"),
     (re.compile(r"au|ou|ao"), "o"),
     (re.compile(r"(?:ai|ay|ei|ey)(?![aeiou])"), "e"),
     (re.compile(r"ia"), "iya"),

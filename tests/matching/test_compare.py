@@ -39,6 +39,9 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Akash Singha", "Акаш Симха", "exact"),                      # anusvara before h: ng, n or m
     ("Vamsi Krishna", "Ванши Кришна", "exact"),                   # ... and before s
     ("Rahul Singh", "Рахул Синха", "fuzzy"),                      # Singh and Sinha stay two names
+    ("Srinivas Rao", "श्रीनिवास राव", "exact"),                     # a final -ao is -av
+    ("Srinivas Rao", "Шринивас Рао", "exact"),
+    ("Jadhao Sunil", "Sunil Jadhav", "exact"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
