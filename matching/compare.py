@@ -5,6 +5,8 @@ the agreeing tokens are (term-frequency adjustment).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .names import NormalisedName
@@ -48,6 +50,7 @@ _OTHER_VOWELS = frozenset({frozenset("ai"), frozenset("io"), frozenset("eo")})
 _VOWEL_LETTERS = frozenset("aeiou")
 
 
+@lru_cache(maxsize=1 << 18)   # the same few thousand spellings meet again and again in a batch
 def _close(a: str, b: str) -> bool:
     """Same skeleton is only a phonetic match if the spellings are not far apart either (short
     skeletons collide: seni/somnah both reduce to s-n) and trade no vowel for another one."""
@@ -73,7 +76,7 @@ def _joined(whole: tuple[str, str], parts: list[tuple[str, str]]) -> tuple[int, 
         if not pc or not wc.startswith(pc[:1]):
             continue
         for j, (qc, qf) in enumerate(parts):
-            if i != j and qc and _skeletons_join(pc, qc, pf, qf, wc):
+            if i != j and qc and (concat_keys(pc, qc) == wc or _skeletons_join(pc, qc, pf, qf, wc)):
                 if OSA.distance(wf, concat_keys(pf, qf), score_cutoff=1) <= 1 or \
                         OSA.distance(wf, pf + "a" + qf, score_cutoff=1) <= 1:
                     return i, j
@@ -84,9 +87,8 @@ def _skeletons_join(pc: str, qc: str, pf: str, qf: str, wc: str) -> bool:
     """Whether two parts' skeletons written together are the whole's skeleton. Mostly they simply
     concatenate; but a skeleton depends on the letters around it, so a part's final m before the next
     part's consonant reads as the nasal it then is (Shyam + Sundar: Shyamsundar), and the next part's
-    initial h is silent inside the word (Ram + Hari: Ramhari). Those are read off the joined spelling."""
-    if concat_keys(pc, qc) == wc:
-        return True
+    initial h is silent inside the word (Ram + Hari: Ramhari). Those are read off the joined spelling.
+    The plain concatenation is tested by the caller, before this call: it decides most pairs."""
     if not (pc[-1] == "m" or qc[0] == "h") or not len(pc) + len(qc) - 2 <= len(wc) <= len(pc) + len(qc):
         return False
     return coarse_key(concat_keys(pf, qf)) == wc or coarse_key(pf + "a" + qf) == wc
