@@ -36,3 +36,25 @@ def fold(text: str) -> str:
 
 def search_key(text: str) -> str:
     return matching.search_key(text)
+
+
+def refresh_search_keys(person_name_model, *, chunk: int = 2000) -> int:
+    """Recompute every stored search key with matching's current rules; how many changed.
+
+    A key stored under older rules is not found by a search under the new ones (Rao was "ro" before
+    it was "rav"), so a change to matching's keys ships with a migration that calls this. The model
+    is passed in so that a migration can give its historical one.
+    """
+    changed, batch = 0, []
+    names = person_name_model.objects.only("id", "full_name", "search_key").order_by("id")
+    for name in names.iterator(chunk_size=chunk):
+        key = search_key(name.full_name)
+        if key != name.search_key:
+            name.search_key = key
+            batch.append(name)
+        if len(batch) >= chunk:
+            person_name_model.objects.bulk_update(batch, ["search_key"])
+            changed, batch = changed + len(batch), []
+    if batch:
+        person_name_model.objects.bulk_update(batch, ["search_key"])
+    return changed + len(batch)
