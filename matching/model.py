@@ -222,9 +222,7 @@ def score(q: Prepared, r: Prepared, stats: Stats, model: Model,
     if name_cache is not None:
         per_query = name_cache.get(id(q.name))
         if per_query is None:
-            # the entry holds its query name (under None, beside the registry names' ids): were the name
-            # freed while its entry stays, a new name could be given its id, and its cached weights
-            per_query = name_cache[id(q.name)] = {None: q.name}
+            per_query = name_cache[id(q.name)] = {}
         np_ = per_query.get(id(r.name), False)
         if np_ is False:
             np_ = per_query[id(r.name)] = name_part(q.name, r.name, stats, model)

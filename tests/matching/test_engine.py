@@ -409,16 +409,3 @@ def test_a_date_every_record_shares_counts_for_little():
 def test_the_library_refuses_input_that_would_silently_lose_rows(call, message):
     with pytest.raises(ValueError, match=message):
         call()
-
-
-def test_the_name_cache_holds_its_query_names():
-    """Name weights are cached by the identity of the query's name. A name freed while its entry stays
-    could hand its id, and so its cached weights, to a different name: the entry must keep it alive."""
-    import dataclasses
-
-    from matching.records import prepare
-    index = CandidateIndex([Record("R1", "Harpreet Singh")])
-    q = prepare(Record("L1", "Harpreet Singh"))
-    own = dataclasses.replace(q, name=dataclasses.replace(q.name))   # a name that nothing else holds
-    index.query(own)
-    assert any(entry.get(None) is own.name for entry in index._name_cache.values())
