@@ -167,8 +167,7 @@ class ExchangeResponses(APIView):
         upload = data.validated_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError({"file": ["a response list is at most 50 MB"]})
-        result = exchange.import_response(partner=partner, content=upload.read(), file_name=upload.name,
-                                          cases=visible_cases(user), by=user)
+        result = exchange.import_response(partner=partner, content=upload.read(), file_name=upload.name, by=user)
         body = {"response": result.response.pk if result.response else None,
                 "already_imported": result.already_imported, "counts": result.counts, "errors": result.errors}
         if result.errors:

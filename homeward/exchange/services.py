@@ -471,13 +471,12 @@ def linking_scope(partner: Partner) -> QuerySet[Case]:
 
 
 @transaction.atomic
-def import_response(*, partner: Partner, content: bytes, file_name: str, cases: QuerySet[Case] | None = None,
-                    mapping: dict[str, str] | None = None, by=None) -> ImportResult:
+def import_response(*, partner: Partner, content: bytes, file_name: str, mapping: dict[str, str] | None = None,
+                    by=None) -> ImportResult:
     """Read a partner's answer, link every row to our cases and queue what needs a person; all or nothing.
 
-    Rows are linked against `linking_scope(partner)` whoever imports. `cases` is ignored: it was the
-    importer's visible cases, which made the links depend on who imported (kept only so that callers
-    not yet updated still work). `mapping` ("Header" -> field) reads columns under other names.
+    Rows are linked against `linking_scope(partner)` whoever imports. `mapping` ("Header" -> field)
+    reads columns under other names.
     A row with our reference is applied at once only if its name, date of birth and passport agree
     with that case as the engine sees it (the auto threshold); otherwise it is reviewed.
     """
