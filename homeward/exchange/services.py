@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _, ngettext, pgettext
+from django.utils.translation import gettext as _
 
 from homeward import crypto
+from homeward.date_reasons import date_reason
 from homeward.access import cases_sent_to_partner, visible_cases
 from homeward.accounts.models import Partner
 from homeward.audit import services as audit
@@ -29,7 +29,7 @@ from homeward.registry.models import Case
 from matching import CandidateIndex, Record, to_cyrillic
 from matching.model import exclusive_probabilities, explain
 from matching.records import prepare
-from tabular import (CellError, DateError, PartialDate, TableError, open_table, parse_date_of_birth,
+from tabular import (CellError, PartialDate, TableError, open_table, parse_date_of_birth,
                      parse_partial_date, write_csv, write_xlsx)
 from tabular.headers import check_mapping
 
@@ -300,52 +300,6 @@ def _open(content: bytes, name: str, mapping: dict[str, str] | None):
     return opened({**(mapping or {}), own: "full_name"})
 
 
-def _date_reason(exc: ValueError) -> str:
-    """Why a date cell was refused, in the page's language. tabular words its reasons in English only;
-    the English here is tabular's, word for word, so that an English page reads as it always has."""
-    if not isinstance(exc, DateError):
-        return str(exc)
-    date = exc.params["text"]
-    if exc.code == "not_real":
-        return _("%(date)s is not a real date: %(problem)s") % {
-            "date": date, "problem": _date_problem(exc.params["problem"])}
-    if exc.code == "not_a_date":
-        return _('"%(date)s" is not a date (expected a date such as 09.08.2024, 2024-08-09, 08.2024 or 2024)'
-                 ) % {"date": date}
-    if exc.code == "two_digit_year":
-        return _("%(date)s has a two-digit year; write the year in full, e.g. 09.08.2024") % {"date": date}
-    if exc.code == "serial_too_late":
-        return _("%(date)s is not a date: as an Excel date number it would be after %(year)s"
-                 ) % {"date": date, "year": exc.params["year"]}
-    if exc.code == "future":
-        return _("%(date)s is in the future") % {"date": date}
-    if exc.code == "future_birth":
-        return _("%(date)s is not a date of birth: it would be in the future") % {"date": date}
-    return str(exc)
-
-
-def _date_problem(problem) -> str:
-    """The part of a "not a real date" reason after the colon (tabular's DateProblem), translated."""
-    p = problem.params
-    if problem.code == "year_outside":
-        return _("the year %(year)s is outside %(first)s–%(last)s") % p
-    if problem.code == "no_month":
-        return _("there is no month %(month)s") % p
-    if problem.code == "no_day":
-        return _("there is no day %(day)s") % p
-    if problem.code == "day_without_month":
-        return _("a day without a month")
-    if problem.code == "short_month":
-        # Translators: a Django date format (F: month name, m: month number, Y: year) for the month in
-        # "February 1990 has 28 days": "F Y" gives "February 1990", "m.Y" gives "02.1990", for a language
-        # whose sentence needs the month in another case than the names Django has.
-        month_format = pgettext("month of a date problem", "F Y")
-        month = date_format(PartialDate(p["year"], p["month"]).first_day, month_format)
-        return ngettext("%(month)s has %(days)s day", "%(month)s has %(days)s days", p["days"]
-                        ) % {"month": month, "days": p["days"]}
-    return str(problem)
-
-
 def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] | None = None,
            ) -> tuple[list[_Parsed], list[str]]:
     words = vocabulary(partner)
@@ -375,7 +329,7 @@ def _parse(content: bytes, name: str, partner: Partner, mapping: dict[str, str] 
                     try:
                         value = parse(text)
                     except ValueError as exc:
-                        problem(field_name, _date_reason(exc))
+                        problem(field_name, date_reason(exc))
                         return ""
                     if value and value.first_day > today:
                         problem(field_name, _("%(date)s is in the future") % {"date": text.strip()})

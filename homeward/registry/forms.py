@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from homeward.date_reasons import date_reason
 from tabular import PartialDate, parse_partial_date
 
 from .lifecycle import Event
@@ -19,7 +20,7 @@ class PartialDateField(forms.CharField):
         try:
             return parse_partial_date(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(date_reason(exc)) from None
 
 
 class EventForm(forms.Form):

@@ -35,3 +35,16 @@ def test_status_and_event_labels_are_in_the_page_language(client, officer, make_
     assert "запрошено увольнение" in html                                  # the next steps offered
     hindi = client.get(reverse("registry:case_detail", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="hi")
     assert "पहचान हुई" in hindi.content.decode()
+
+
+def test_an_unreadable_event_date_is_explained_in_the_page_language(client, officer, make_case):
+    case = make_case()
+    events = case.events.count()
+    client.force_login(officer)
+    url = reverse("registry:add_event", args=[case.reference])
+    response = client.post(url, {"kind": "identified", "occurred_on": "1990-13-01", "source": "embassy"},
+                           HTTP_ACCEPT_LANGUAGE="ru", follow=True)
+    html = response.content.decode()
+    assert "1990-13-01 — несуществующая дата: нет месяца с номером 13" in html
+    assert "is not a real date" not in html
+    assert case.events.count() == events

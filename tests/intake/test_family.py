@@ -196,6 +196,18 @@ def test_report_page_in_hindi(client, db, how):
     assert "उसका नाम" in html and "रिपोर्ट भेजें" in html
 
 
+@pytest.mark.parametrize("language, cell, reason", [
+    ("hi", "31.02.2024", "31.02.2024 वास्तविक तारीख़ नहीं है: फ़रवरी 2024 में केवल 29 दिन होते हैं"),
+    ("ne", "31.02.2024", "31.02.2024 वास्तविक मिति होइन: फेब्रुअरी 2024 मा जम्मा 29 दिन हुन्छन्"),
+    ("hi", "abc", "&quot;abc&quot; तारीख़ नहीं है (तारीख़ इस तरह लिखें: 09.08.2024, 2024-08-09, 08.2024 या 2024)"),
+])
+def test_a_family_reads_why_a_date_was_refused_in_its_own_language(client, db, language, cell, reason):
+    client.cookies["django_language"] = language
+    html = submit(client, date_of_birth=cell).content.decode()
+    assert reason in html and "not a real date" not in html and "is not a date" not in html
+    assert Case.objects.count() == 0
+
+
 def test_report_page_in_nepali(client, db):
     html = client.get(reverse("intake:family_report"), HTTP_ACCEPT_LANGUAGE="ne").content.decode()
     assert 'lang="ne"' in html and "रिपोर्ट पठाउनुहोस्" in html
