@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward import crypto
+from homeward import crypto, explanations
 from homeward.access import visible_cases
 from homeward.access.scoping import exchange_origin, partners_asked_only_for, users_of_origin
 from homeward.accounts.models import Partner
@@ -85,7 +85,8 @@ def _dob_display(iso: str) -> str:
 def comparison(row: ResponseRow) -> list[FieldPair]:
     """Our case and their row, field by field, with the engine's reason for each."""
     case, person = row.case, row.case.person
-    reasons = row.explanation.get("fields", {}) if row.explanation else {}
+    reasons = {key: explanations.reason(text)
+               for key, text in (row.explanation.get("fields", {}) if row.explanation else {}).items()}
     names = " · ".join(n.full_name for n in person.names.all())
     passports = [i.value for i in person.identifiers.all() if i.kind == "passport"]
     ours_passport, theirs_passport = (passports[0] if passports else ""), row.passport
@@ -104,7 +105,7 @@ def comparison(row: ResponseRow) -> list[FieldPair]:
                   case.status == row.event, ""),
     ]
     shown = {"name", "full_name", "date_of_birth", "dob", "passport_number", "passport"}
-    pairs += [FieldPair(key, "", "", None, text) for key, text in reasons.items() if key not in shown]
+    pairs += [FieldPair(explanations.field(key), "", "", None, text) for key, text in reasons.items() if key not in shown]
     return pairs
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homeward import explanations
 from homeward.access import RECORDING, view_access, visible_cases
 from homeward.access.client import client_address
 from homeward.audit import services as audit
@@ -153,6 +154,7 @@ def candidates(request):
         "reference": m.reference,
         "probability": round(m.probability, 3),
         "explanation": m.explanation,
+        "why": explanations.lines(m.explanation),
         "names": [n.full_name for n in cases[m.case_id].person.names.all()],
         "date_of_birth": cases[m.case_id].person.date_of_birth,
         "status": cases[m.case_id].status_label,

@@ -112,7 +112,7 @@ def test_officer_sees_possible_existing_cases_while_typing(page):
     page.fill("#id_date_of_birth", "14.03.1998")
     candidate = page.locator("#candidates .candidate").first
     candidate.wait_for()
-    assert existing.reference in candidate.inner_text() and "date_of_birth" in candidate.inner_text()
+    assert existing.reference in candidate.inner_text() and "date of birth: exact (+" in candidate.inner_text()
     candidate.locator("button").click()
     assert page.input_value("#attach_to") == existing.reference
     page.fill("#id_reporter_name", "Office of an MP")

@@ -51,6 +51,10 @@ def test_import_review_accept_and_reject_from_the_pages(signed_in, registry60, p
     assert items and "review.js" in html and "Their row" in html
     first, second = items[0][0], items[1][0]
     assert first.full_name in html and first.case.reference in html
+    # the engine's reasons, in the page's language
+    assert "exact (+" in html
+    hindi = signed_in.get(reverse("exchange:review", args=[imported.pk]), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "पूरी तरह मेल (+" in hindi and "exact (+" not in hindi
     signed_in.post(reverse("exchange:decide", args=[first.pk]), {"decision": "accepted"})
     first.refresh_from_db()
     assert first.decision == "accepted"

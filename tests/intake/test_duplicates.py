@@ -156,3 +156,19 @@ def test_a_family_report_s_duplicate_of_its_own_country_is_queued_where_an_offic
     item = ReviewItem.objects.get()
     assert item.case == duplicate and item.candidate == indian
     assert list(selectors.open_reviews(visible_cases(officer))) == [item]
+
+
+def test_the_queue_gives_the_engine_s_reasons_in_the_page_language(signed_in, registered):
+    services.submit_family_report(_entry(), client="10.0.0.5")
+    assert ReviewItem.objects.exists()
+    html = signed_in.get(reverse("intake:reviews"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "дата рождения: точное совпадение (+" in html and "date_of_birth: exact" not in html
+    english = signed_in.get(reverse("intake:reviews"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "date of birth: exact (+" in english
+
+
+def test_candidates_while_typing_come_with_reasons_in_the_page_language(signed_in, registered):
+    found = signed_in.get(reverse("intake:candidates"), {"full_name": "Harprit Singh", "date_of_birth": "14.03.1998"},
+                          HTTP_ACCEPT_LANGUAGE="hi").json()["candidates"]
+    assert "जन्म तिथि: पूरी तरह मेल (+" in " ".join(found[0]["why"])
+    assert set(found[0]["explanation"]) >= {"name", "date_of_birth"}   # the engine's own words stay too

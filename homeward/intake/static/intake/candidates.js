@@ -33,9 +33,7 @@
       item.appendChild(head);
       item.appendChild(el("div", c.names.join("; ") + (c.date_of_birth ? " · " + c.date_of_birth : "")));
       var why = el("ul", undefined, "names");
-      Object.keys(c.explanation).forEach(function (field) {
-        why.appendChild(el("li", field + ": " + c.explanation[field], "meta"));
-      });
+      c.why.forEach(function (line) { why.appendChild(el("li", line, "meta")); });
       item.appendChild(why);
       var button = el("button", box.dataset.attach, "link-dark");
       button.type = "button";
