@@ -5,7 +5,10 @@ tokens from the same sources. OpenSanctions `rigour` ships one of them (persons.
 Wikidata name item per line), so its groups for tokens typical of India or Nepal (names-dataset) and
 absent from name-pairs.csv are a held-out sample of that kind. Printed per token pair: the level
 compare_names gives (exact / phonetic / fuzzy agree; none, the pair is lost), and, for the other
-side of the trade, how often tokens of *different* groups agree anyway.
+side of the trade, how often tokens of *different* groups agree anyway. Then the same at the level of
+whole names: simulated true pairs (one to three tokens, the Cyrillic side in reverse order, each token
+one of its spellings) and the name level they get, the quantity the model's m-probabilities for names
+stand for (matching.model.DEFAULT_M).
 
     .venv/bin/pip download rigour==1.8.2 --no-deps -d bench/out    # the data file only; not installed
     .venv/bin/python bench/transliteration_holdout.py --rigour-wheel bench/out/rigour-1.8.2-py3-none-any.whl
@@ -34,6 +37,7 @@ from matching.names import normalise_name  # noqa: E402
 LATIN = re.compile(r"[a-z]+")
 CYRILLIC = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 LEVELS = ("exact", "phonetic", "fuzzy", "subset", "none")
+NAME_LEVELS = ("exact", "phonetic", "fuzzy", "partial", "replaced", "none")
 
 
 def groups_from_wheel(wheel: Path) -> list[tuple[list[str], list[str]]]:
@@ -61,6 +65,25 @@ def tally(pairs) -> Counter:
 def show(label: str, counts: Counter) -> None:
     total = sum(counts.values()) or 1
     cells = "  ".join(f"{lvl} {counts.get(lvl, 0):5d} ({counts.get(lvl, 0) / total:5.1%})" for lvl in LEVELS)
+    print(f"{label:34} {total:6d}  {cells}")
+
+
+def name_levels(spellings: dict[str, list[str]], n: int = 20000, seed: int = 3) -> Counter:
+    """Levels of n simulated true name pairs: 1-3 tokens (mostly 2), each token's Cyrillic side one of
+    its spellings at random, written in reverse order as host lists mostly do."""
+    rnd = random.Random(seed)
+    tokens = sorted(spellings)
+    counts = Counter()
+    for _ in range(n):
+        latin = rnd.sample(tokens, rnd.choice((1, 2, 2, 2, 3)))
+        cyrillic = [rnd.choice(spellings[t]) for t in reversed(latin)]
+        counts[level(" ".join(latin), " ".join(cyrillic))] += 1
+    return counts
+
+
+def show_names(label: str, counts: Counter) -> None:
+    total = sum(counts.values()) or 1
+    cells = "  ".join(f"{lvl} {counts.get(lvl, 0) / total:5.1%}" for lvl in NAME_LEVELS)
     print(f"{label:34} {total:6d}  {cells}")
 
 
@@ -93,6 +116,14 @@ def main() -> None:
         if (a, b) not in held_out:
             other.add((a, b))
     show("different names (other groups)", tally(sorted(other)))
+    dev_spellings, held_spellings = {}, {}
+    for a, b in dev:
+        dev_spellings.setdefault(a, []).append(b)
+    for a, b in sorted(held_out):
+        held_spellings.setdefault(a, []).append(b)
+    print(f"\n{'simulated true names':34} {'n':>6}  name levels (share)")
+    show_names("development tokens", name_levels(dev_spellings))
+    show_names("held-out tokens", name_levels(held_spellings))
     if args.show:
         lost = [(a, b) for a, b in sorted(held_out) if level(a, b) == "none"]
         print(f"\nheld-out pairs with no agreement ({len(lost)}), first {args.show}:")
