@@ -22,6 +22,7 @@ from typing import Iterator
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from homeward import inserts
 from homeward.audit import services as audit
@@ -127,21 +128,22 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
         read = RowReader(table, row, errors)
         for header, value in row.raw.items():
             if _FORMULA.match(value):
-                errors.append(CellError(row.number, header, None, "looks like a spreadsheet formula; "
-                                        "type the value itself, not a formula"))
+                errors.append(CellError(row.number, header, None,
+                                        _("looks like a spreadsheet formula; type the value itself, not a formula")))
         for name_field in NAME_FIELDS:
             if _MARKUP.search(row.values.get(name_field, "")):
-                read.fail(name_field, "contains < or >, which no name has")
+                read.fail(name_field, _("contains < or >, which no name has"))
         reference = read.text("reference", max_length=32)
         if reference and reference in seen_references:
-            read.fail("reference", f"{reference} already appears in row {seen_references[reference]}")
+            read.fail("reference", _("%(reference)s already appears in row %(row)s")
+                      % {"reference": reference, "row": seen_references[reference]})
         seen_references.setdefault(reference, row.number)
         name = registry.NameInput(
             full_name=read.text("full_name"), given_name=read.text("given_name", max_length=150),
             family_name=read.text("family_name", max_length=150), patronymic=read.text("patronymic", max_length=150),
             source=f"uploaded in {upload.file_name}")
         if not name.resolved_full_name():
-            read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
+            read.fail("full_name" if "full_name" in table.fields else "given_name", _("the person has no name"))
         person = registry.PersonInput(
             names=[name], sex=read_sex(read), date_of_birth=read.date_of_birth(),
             home_state=read.text("home_state", max_length=100), home_district=read.text("home_district", max_length=100),
@@ -149,7 +151,7 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
             passport_number=read.text("passport_number", max_length=64), phone=read.text("phone", max_length=64))
         reported_on = read.partial_date("reported_on")
         if reported_on and reported_on.first_day > timezone.now().date():
-            read.fail("reported_on", f"{reported_on.iso} is in the future")
+            read.fail("reported_on", _("%(date)s is in the future") % {"date": reported_on.iso})
         agent = AgentInput(name=read.text("agent_name", max_length=200), phone=read.text("agent_phone", max_length=64),
                            agency=read.text("agency", max_length=200), city=read.text("agent_city", max_length=100),
                            promised=read.text("promised", max_length=300))

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 
 from tabular import (CellError, PartialDate, Table, TableError, open_table, parse_date_of_birth, parse_partial_date,
                      parse_timestamp)
 
 from homeward.audit import services as audit
+from homeward.date_reasons import date_reason
 
 from . import services
 from .agents import AgentInput, link_agent
@@ -90,9 +92,10 @@ class RowReader:
     def text(self, field_name: str, *, required: bool = False, max_length: int = 300) -> str:
         value = " ".join(self.row.values.get(field_name, "").split())
         if required and not value:
-            self.fail(field_name, "is empty")
+            self.fail(field_name, _("is empty"))
         elif len(value) > max_length:
-            self.fail(field_name, f"is {len(value)} characters long; at most {max_length} are allowed")
+            self.fail(field_name, _("is %(length)s characters long; at most %(limit)s are allowed")
+                      % {"length": len(value), "limit": max_length})
             return ""
         return value
 
@@ -108,10 +111,10 @@ class RowReader:
         try:
             value = parse(raw)
         except ValueError as exc:
-            self.fail(field_name, str(exc))
+            self.fail(field_name, date_reason(exc))
             return None
         if value is None and required:
-            self.fail(field_name, "is empty")
+            self.fail(field_name, _("is empty"))
         return value
 
     def timestamp(self, field_name: str) -> datetime | None:
@@ -128,10 +131,10 @@ class RowReader:
             else:
                 value = parse_timestamp(raw)
         except ValueError as exc:
-            self.fail(field_name, str(exc))
+            self.fail(field_name, date_reason(exc))
             return None
         if value and value > django_timezone.now():
-            self.fail(field_name, f"{raw} is in the future")
+            self.fail(field_name, _("%(date)s is in the future") % {"date": raw})
             return None
         return value
 
@@ -139,15 +142,17 @@ class RowReader:
         """A date the row says something happened on, which cannot be later than when it was recorded."""
         moment = moment or django_timezone.now()
         if value and value.first_day > moment.date():
-            self.fail(field_name, f"{value.iso} is after {moment:%Y-%m-%d}, when the row says it was recorded"
-                      if moment.date() < django_timezone.now().date() else f"{value.iso} is in the future")
+            self.fail(field_name, _("%(date)s is after %(recorded)s, when the row says it was recorded")
+                      % {"date": value.iso, "recorded": f"{moment:%Y-%m-%d}"}
+                      if moment.date() < django_timezone.now().date() else
+                      _("%(date)s is in the future") % {"date": value.iso})
 
     def country(self, field_name: str, default: str | None) -> str:
         value = self.text(field_name).upper() or (default or "")
         if not value:
-            self.fail(field_name, "is empty; give an ISO country code such as IN or RU")
+            self.fail(field_name, _("is empty; give an ISO country code such as IN or RU"))
         elif len(value) != 2 or not value.isascii() or not value.isalpha():
-            self.fail(field_name, f"{value!r} is not a two-letter ISO country code")
+            self.fail(field_name, _("%(value)s is not a two-letter ISO country code") % {"value": repr(value)})
         return value
 
 
@@ -187,7 +192,8 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
             read = RowReader(table, row, result.errors)
             reference = read.text("reference", max_length=32)
             if reference and reference in seen_references:
-                read.fail("reference", f"{reference} already appears in row {seen_references[reference]}")
+                read.fail("reference", _("%(reference)s already appears in row %(row)s")
+                          % {"reference": reference, "row": seen_references[reference]})
             seen_references.setdefault(reference, row.number)
             name = services.NameInput(
                 full_name=read.text("full_name"), given_name=read.text("given_name", max_length=150),
@@ -195,7 +201,7 @@ def import_cases(path: Path | str, *, mapping: dict[str, str] | None = None, rec
                 source=f"imported from {path.name}",
             )
             if not name.resolved_full_name():
-                read.fail("full_name" if "full_name" in table.fields else "given_name", "the person has no name")
+                read.fail("full_name" if "full_name" in table.fields else "given_name", _("the person has no name"))
             person = services.PersonInput(
                 names=[name],
                 sex=read_sex(read),
@@ -266,7 +272,7 @@ def read_sex(read: RowReader) -> str:
     mapping = {"m": "M", "male": "M", "м": "M", "муж": "M", "мужской": "M", "पुरुष": "M",
                "f": "F", "female": "F", "ж": "F", "жен": "F", "женский": "F", "महिला": "F", "": ""}
     if value not in mapping:
-        read.fail("sex", f"{value!r} is not a sex this register knows (M or F)")
+        read.fail("sex", _("%(value)s is not a sex this register knows (M or F)") % {"value": repr(value)})
         return ""
     return mapping[value]
 
@@ -304,7 +310,8 @@ def import_events(path: Path | str, *, mapping: dict[str, str] | None = None, re
     if result.rows == 0:
         raise TableError(f"{path.name} has a header but no rows")
 
-    cases = {c.reference: c for c in Case.objects.filter(reference__in={r for _, r, _ in rows if r})}
+    named = {reference for _number, reference, _fields in rows if reference}
+    cases = {c.reference: c for c in Case.objects.filter(reference__in=named)}
     for number, reference, _fields in rows:
         if reference and reference not in cases:
             result.errors.append(CellError(number, _header(table, "case_ref"), "case_ref", f"no case has reference {reference}"))

@@ -187,6 +187,20 @@ def test_malformed_rows_get_a_clear_error_and_write_nothing(signed_in, db, row, 
     assert Case.objects.count() == 0 and not ImportBatch.objects.exists()
 
 
+@pytest.mark.parametrize("row, hindi", [
+    ("=cmd|' /C calc'!A0,1990,Bihar,,", "स्प्रेडशीट फ़ॉर्मूला जैसा दिखता है; फ़ॉर्मूला नहीं, मान ही लिखें"),
+    ("<b>Ravi</b>,1990,Bihar,,", "इसमें &lt; या &gt; है, जो किसी नाम में नहीं होता"),
+    ("R" * 400 + ",1990,Bihar,,", "400 अक्षर लंबा है; अधिकतम 300 अक्षरों की अनुमति है"),
+    ("Ravi Kumar,31.02.2024,Bihar,,", "31.02.2024 वास्तविक तारीख़ नहीं है: फ़रवरी 2024 में केवल 29 दिन होते हैं"),
+    ("Ravi Kumar,1990,Bihar,,2099", "2099 भविष्य की तारीख़ है"),
+    (",1990,Bihar,,", "व्यक्ति का कोई नाम नहीं है"),
+])
+def test_row_errors_are_given_in_the_page_language(signed_in, db, row, hindi):
+    signed_in.cookies["django_language"] = "hi"
+    html = upload(signed_in, csv_bytes(row)).content.decode()
+    assert hindi in html
+
+
 @pytest.mark.parametrize("row", [
     "Raj Malhotra,1990,@raj_agent_delhi,,",       # a Telegram handle
     "Sunil Verma,1991,- нет сведений,,",          # a note: nothing known
