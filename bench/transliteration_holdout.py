@@ -5,7 +5,8 @@ tokens from the same sources. OpenSanctions `rigour` ships one of them (persons.
 Wikidata name item per line), so its groups for tokens typical of India or Nepal (names-dataset) and
 absent from name-pairs.csv are a held-out sample of that kind. Printed per token pair: the level
 compare_names gives (exact / phonetic / fuzzy agree; none, the pair is lost), and, for the other
-side of the trade, how often tokens of *different* groups agree anyway. Then the same at the level of
+side of the trade, how often tokens of *different* groups agree anyway; then Devanagari against Latin
+from the same groups (the devanagari-latin set's own tokens and the others). Then, at the level of
 whole names: simulated true pairs (one to three tokens, the Cyrillic side in reverse order, each token
 one of its spellings) and the name level they get, the quantity the model's m-probabilities for names
 stand for (matching.model.DEFAULT_M).
@@ -36,21 +37,25 @@ from matching.names import normalise_name  # noqa: E402
 
 LATIN = re.compile(r"[a-z]+")
 CYRILLIC = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+DEVANAGARI = re.compile(r"[\u0900-\u097F]+")
+DEVANAGARI_SET = ROOT.parent / "shared" / "data" / "identification" / "devanagari-latin" / "right.csv"
 LEVELS = ("exact", "phonetic", "fuzzy", "subset", "none")
 NAME_LEVELS = ("exact", "phonetic", "fuzzy", "partial", "replaced", "none")
 
 
-def groups_from_wheel(wheel: Path) -> list[tuple[list[str], list[str]]]:
-    """(Latin spellings, Cyrillic spellings) of each name item in rigour's persons.txt."""
+def groups_from_wheel(wheel: Path, other: re.Pattern | None = None) -> list[tuple[list[str], list[str]]]:
+    """(Latin spellings, spellings in the other script: Cyrillic unless given) of each name item in
+    rigour's persons.txt."""
+    other = other or CYRILLIC
     with zipfile.ZipFile(wheel) as z:
         text = z.read("rigour/data/names/persons.txt").decode("utf-8")
     out = []
     for line in text.splitlines():
         spellings = [s.strip() for s in line.split("=>")[0].split(",")]
         latin = [s for s in spellings if LATIN.fullmatch(s)]
-        cyrillic = [s for s in spellings if CYRILLIC.fullmatch(s)]
-        if latin and cyrillic:
-            out.append((latin, cyrillic))
+        written = [s for s in spellings if other.fullmatch(s)]
+        if latin and written:
+            out.append((latin, written))
     return out
 
 
@@ -121,6 +126,17 @@ def main() -> None:
         dev_spellings.setdefault(a, []).append(b)
     for a, b in sorted(held_out):
         held_spellings.setdefault(a, []).append(b)
+    # Devanagari against Latin: the devanagari-latin set draws its tokens from these same groups, so
+    # the tokens its Latin side uses are "development" and the others held out.
+    with open(DEVANAGARI_SET, encoding="utf-8-sig") as f:
+        dev_devanagari = {t.lower() for r in csv.DictReader(f) for t in LATIN.findall(r["full_name"].lower())}
+    seen, held = [], []
+    for latin, written in groups_from_wheel(args.rigour_wheel, DEVANAGARI):
+        for a in latin:
+            if a in typical:
+                (seen if a in dev_devanagari else held).extend((a, b) for b in written)
+    show("Devanagari, dev-set tokens", tally(seen))
+    show("Devanagari, held out", tally(held))
     print(f"\n{'simulated true names':34} {'n':>6}  name levels (share)")
     show_names("development tokens", name_levels(dev_spellings))
     show_names("held-out tokens", name_levels(held_spellings))

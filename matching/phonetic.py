@@ -39,6 +39,7 @@ _HK_RE = re.compile("|".join(sorted(map(re.escape, [*_HK_CONS, *_HK_VOW, "M", "H
 _LABIAL = {"p", "ph", "b", "bh", "m"}
 _DRAVIDIAN = {"tamil", "telugu", "kannada", "malayalam", "sinhala"}
 _LIQUID = {"r", "l"}
+_LONG_VOWELS = {"A", "I", "U", "e", "ai", "o", "au"}
 
 
 # sanscript's Tamil scheme renders the unmarked stops as voiced aspirates (க -> gha); Tamil has one
@@ -65,6 +66,12 @@ def _tamil_voicing(seq: list[list[str]]) -> None:
         if (prev[0] in "VS" or prev[1] in _NASAL_HK) and not (nxt and nxt[1] == sym):
             new = _TAMIL_VOICE[sym]
             item[1], item[2] = new, _HK_CONS[new]
+
+
+def _syllable_ya(seq: list[list[str]], i: int) -> bool:
+    """The schwa at i follows y after a long vowel (गायत्री: gā-ya-trī). A long vowel and y are a
+    syllable break, not a compound join like har+preet, so the schwa stays before the cluster."""
+    return seq[i - 1][1] == "y" and seq[i - 2][1] in _LONG_VOWELS
 
 
 def hk_to_latin(hk: str, scheme: str = "") -> str:
@@ -109,7 +116,7 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
         nxt2 = seq[i + 2] if i + 2 < len(seq) else None
         if prev2 in ("V", "S") and nxt == "C" and nxt2 is not None and (
             nxt2[0] in "VS" or (nxt2[0] == "C" and nxt2[2] in _LIQUID and i + 3 < len(seq)
-                                and seq[i + 3][0] in "VS")
+                                and seq[i + 3][0] in "VS" and not _syllable_ya(seq, i))
         ):
             del seq[i]
     out = []
@@ -189,7 +196,7 @@ _FINE_RULES = [
     (re.compile(r"rh"), "r"),
     (re.compile(r"ck|q"), "k"),
     (re.compile(r"x"), "ks"),
-    (re.compile(r"([ao])w(?![aeiouy])"), r"\1u"),  # Chowdhury, Rawat-final forms
+    (re.compile(r"ow(?![aeiouy])"), "ou"),  # Chowdhury; but aw is av (Chawla = चावला, Awtar = अवतार)
     (re.compile(r"w"), "v"),
     (re.compile(r"aa|ah(?![aeiouy])(?=.)"), "a"),
     (re.compile(r"ee|ii|ie(?![aeiou])|ea"), "i"),

@@ -42,6 +42,13 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Srinivas Rao", "श्रीनिवास राव", "exact"),                     # a final -ao is -av
     ("Srinivas Rao", "Шринивас Рао", "exact"),
     ("Jadhao Sunil", "Sunil Jadhav", "exact"),
+    ("Ravi Chawla", "रवि चावला", "exact"),                          # aw before a consonant is av
+    ("Awtar Singh", "Автар Сингх", "exact"),
+    ("Chowdhury Sunil", "Чоудхури Сунил", "exact"),                 # ... ow stays a diphthong
+    ("Gayatri Devi", "गायत्री देवी", "exact"),                       # after a long vowel, ya keeps its a
+    ("Gayathri", "गायत्री", "exact"),
+    ("Harpreet Kaur", "हरप्रीत कौर", "exact"),                       # ... a compound join still drops it
+    ("Jayprakash", "जयप्रकाश", "exact"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
