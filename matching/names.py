@@ -24,7 +24,9 @@ _MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
 # Choudhury, Chowdhury, Chaudhry; चौधरी; Чоудхури): the fine keys differ, so the phonetic level would
 # weigh them like Patel/Patil, two different names. Tokens of one family agree as the same name (with
 # the whole family's frequency), a little less than the same spelling does.
-_VARIANT_FAMILIES = ((re.compile(r"^cod[aiu]?ri$"), "=chaudhary"),)
+# Chhetri, Nepal's most numerous caste name, is written क्षेत्री: Nepali says क्ष as chh, Latin spellings
+# and transcriptions follow either the sound or the letters (Chhetri, Chettri, Kshetri; Чхетри, Кшетри).
+_VARIANT_FAMILIES = ((re.compile(r"^cod[aiu]?ri$"), "=chaudhary"), (re.compile(r"^(?:ks|c)etri$"), "=chhetri"))
 # "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
 _RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
 # Russian abbreviated titles (г-н, г-жа) would otherwise look like initials.

@@ -96,9 +96,9 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
             seq.append(["S" if seq and seq[-1][0] == "C" else "V", sym, "a"])
         elif sym in _HK_VOW:
             seq.append(["V", sym, _HK_VOW[sym]])
-        elif sym == "M":
+        elif sym in ("M", "~"):
             seq.append(["M", sym, "n"])
-        # visarga and candrabindu carry nothing a Latin spelling keeps
+        # visarga carries nothing a Latin spelling keeps
     if scheme == "tamil":
         _tamil_voicing(seq)
     vowels = sum(1 for k, *_ in seq if k in "VS")
@@ -120,8 +120,12 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
         ):
             del seq[i]
     out = []
-    for i, (kind, _sym, lat) in enumerate(seq):
+    for i, (kind, sym, lat) in enumerate(seq):
         if kind == "M":
+            if sym == "~" and not (i + 1 < len(seq) and seq[i + 1][0] == "C"):
+                # candrabindu only nasalises a vowel; before a consonant Latin writes the nasal (कुँवर
+                # Kunwar, चाँद Chand), elsewhere nothing (हाँ ha)
+                continue
             nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
             # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
             lat = "m" if nxt in _LABIAL or not nxt else "ng" if nxt == "h" else "n"

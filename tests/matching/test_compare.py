@@ -49,6 +49,10 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Gayathri", "गायत्री", "exact"),
     ("Harpreet Kaur", "हरप्रीत कौर", "exact"),                       # ... a compound join still drops it
     ("Jayprakash", "जयप्रकाश", "exact"),
+    ("Ram Bahadur Chhetri", "राम बहादुर क्षेत्री", "exact"),           # Nepali क्ष is chh: one family
+    ("Chettri Sita", "Сита Кшетри", "exact"),
+    ("Ravi Kanwar", "रवि कुँवर", "phonetic"),                      # candrabindu before a consonant is n
+    ("Kunwar Singh", "कुँवर सिंह", "exact"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
