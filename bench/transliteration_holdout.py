@@ -5,8 +5,8 @@ tokens from the same sources. OpenSanctions `rigour` ships one of them (persons.
 Wikidata name item per line), so its groups for tokens typical of India or Nepal (names-dataset) and
 absent from name-pairs.csv are a held-out sample of that kind. Printed per token pair: the level
 compare_names gives (exact / phonetic / fuzzy agree; none, the pair is lost), and, for the other
-side of the trade, how often tokens of *different* groups agree anyway; then Devanagari against Latin
-from the same groups (the devanagari-latin set's own tokens and the others). Then, at the level of
+side of the trade, how often tokens of *different* groups agree anyway; then Devanagari and Bengali
+against Latin from the same groups (for Devanagari, the devanagari-latin set's own tokens apart). Then, at the level of
 whole names: simulated true pairs (one to three tokens, the Cyrillic side in reverse order, each token
 one of its spellings) and the name level they get, the quantity the model's m-probabilities for names
 stand for (matching.model.DEFAULT_M).
@@ -38,6 +38,7 @@ from matching.names import normalise_name  # noqa: E402
 LATIN = re.compile(r"[a-z]+")
 CYRILLIC = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 DEVANAGARI = re.compile(r"[\u0900-\u097F]+")
+BENGALI = re.compile(r"[\u0980-\u09FF]+")
 DEVANAGARI_SET = ROOT.parent / "shared" / "data" / "identification" / "devanagari-latin" / "right.csv"
 LEVELS = ("exact", "phonetic", "fuzzy", "subset", "none")
 NAME_LEVELS = ("exact", "phonetic", "fuzzy", "partial", "replaced", "none")
@@ -71,6 +72,18 @@ def show(label: str, counts: Counter) -> None:
     total = sum(counts.values()) or 1
     cells = "  ".join(f"{lvl} {counts.get(lvl, 0):5d} ({counts.get(lvl, 0) / total:5.1%})" for lvl in LEVELS)
     print(f"{label:34} {total:6d}  {cells}")
+
+
+def different_names(groups, true_pairs, n: int = 20000) -> list[tuple[str, str]]:
+    """n pairs of a Latin token of one group and a spelling of another group, none of them a true pair."""
+    rnd = random.Random(7)
+    other = set()
+    while len(other) < n:
+        (latin, _), (_, written) = rnd.sample(groups, 2)
+        a, b = rnd.choice(latin), rnd.choice(written)
+        if (a, b) not in true_pairs:
+            other.add((a, b))
+    return sorted(other)
 
 
 def name_levels(spellings: dict[str, list[str]], n: int = 20000, seed: int = 3) -> Counter:
@@ -113,30 +126,29 @@ def main() -> None:
     show("development (name-pairs.csv)", tally(dev))
     show("held out (rigour, IN/NP tokens)", tally(sorted(held_out)))
     # Different names: a held-out Latin token against the Cyrillic spellings of another group.
-    rnd = random.Random(7)
-    other = set()
-    while len(other) < 20000:
-        (latin, _), (_, cyrillic) = rnd.sample(groups, 2)
-        a, b = rnd.choice(latin), rnd.choice(cyrillic)
-        if (a, b) not in held_out:
-            other.add((a, b))
-    show("different names (other groups)", tally(sorted(other)))
+    show("different names (other groups)", tally(different_names(groups, held_out)))
     dev_spellings, held_spellings = {}, {}
     for a, b in dev:
         dev_spellings.setdefault(a, []).append(b)
     for a, b in sorted(held_out):
         held_spellings.setdefault(a, []).append(b)
     # Devanagari against Latin: the devanagari-latin set draws its tokens from these same groups, so
-    # the tokens its Latin side uses are "development" and the others held out.
+    # the tokens its Latin side uses are "development" and the others held out. Bengali has no
+    # development set: all of it is held out.
     with open(DEVANAGARI_SET, encoding="utf-8-sig") as f:
         dev_devanagari = {t.lower() for r in csv.DictReader(f) for t in LATIN.findall(r["full_name"].lower())}
-    seen, held = [], []
-    for latin, written in groups_from_wheel(args.rigour_wheel, DEVANAGARI):
-        for a in latin:
-            if a in typical:
-                (seen if a in dev_devanagari else held).extend((a, b) for b in written)
-    show("Devanagari, dev-set tokens", tally(seen))
-    show("Devanagari, held out", tally(held))
+    for script, pattern in (("Devanagari", DEVANAGARI), ("Bengali", BENGALI)):
+        seen, held, groups = [], [], []
+        for latin, written in groups_from_wheel(args.rigour_wheel, pattern):
+            mine = [a for a in latin if a in typical]
+            if mine:
+                groups.append((mine, written))
+            for a in mine:
+                (seen if script == "Devanagari" and a in dev_devanagari else held).extend((a, b) for b in written)
+        if seen:
+            show(f"{script}, dev-set tokens", tally(seen))
+        show(f"{script}, held out", tally(held))
+        show(f"{script}, different names", tally(different_names(groups, set(seen) | set(held))))
     print(f"\n{'simulated true names':34} {'n':>6}  name levels (share)")
     show_names("development tokens", name_levels(dev_spellings))
     show_names("held-out tokens", name_levels(held_spellings))

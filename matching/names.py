@@ -26,7 +26,18 @@ _MUHAMMAD = ("muhammad", fine_key("muhammad"), coarse_key(fine_key("muhammad")))
 # the whole family's frequency), a little less than the same spelling does.
 # Chhetri, Nepal's most numerous caste name, is written क्षेत्री: Nepali says क्ष as chh, Latin spellings
 # and transcriptions follow either the sound or the letters (Chhetri, Chettri, Kshetri; Чхетри, Кшетри).
-_VARIANT_FAMILIES = ((re.compile(r"^cod[aiu]?ri$"), "=chaudhary"), (re.compile(r"^(?:ks|c)etri$"), "=chhetri"))
+# Bengali surnames have an anglicised form beside the one the script spells (Banerjee = বন্দ্যোপাধ্যায়
+# Bandyopadhyay, Bose = বসু Basu, Roy = রায় Ray / राय Rai): one name each.
+_VARIANT_FAMILIES = tuple((re.compile(pattern), name) for pattern, name in (
+    (r"^cod[aiu]?ri$", "=chaudhary"),
+    (r"^(?:ks|c)etri$", "=chhetri"),
+    (r"^(?:banerji|bandy?opadye)$", "=banerjee"),
+    (r"^(?:caterji|catopadye)$", "=chatterjee"),
+    (r"^(?:mukerji|mukopadye)$", "=mukherjee"),
+    (r"^(?:ganguli|gangopadye)$", "=ganguly"),
+    (r"^b(?:asu|osu|ose?)$", "=basu"),
+    (r"^r(?:oy|e|ae)$", "=roy"),
+))
 # "son of", "daughter of", "wife of": what follows is a relative's name, not the person's.
 _RELATION = re.compile(r"\b(?:s|d|w|c)\s*/\s*o\b\.?|\b(?:son|daughter|wife)\s+of\b", re.I)
 # Russian abbreviated titles (г-н, г-жа) would otherwise look like initials.

@@ -68,6 +68,17 @@ def _tamil_voicing(seq: list[list[str]]) -> None:
             item[1], item[2] = new, _HK_CONS[new]
 
 
+def _bengali_sounds(seq: list[list[str]]) -> None:
+    """Bengali (and Assamese) has one letter ব for b and v, said b (বসু Basu, বিশ্বাস Biswas): sanscript
+    writes it v. After a consonant it is the ব-ফলা Latin writes w (Biswas), which the keys read as v.
+    Its anusvara ং is always the velar ng (সিং Singh, বাংলা Bangla), word-final too."""
+    for i, item in enumerate(seq):
+        if item[1] == "v" and not (i and seq[i - 1][0] == "C"):
+            item[2] = "b"
+        elif item[0] == "M" and item[1] == "M":
+            item[2] = "ng"
+
+
 def _syllable_ya(seq: list[list[str]], i: int) -> bool:
     """The schwa at i follows y after a long vowel (गायत्री: gā-ya-trī). A long vowel and y are a
     syllable break, not a compound join like har+preet, so the schwa stays before the cluster."""
@@ -101,6 +112,8 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
         # visarga carries nothing a Latin spelling keeps
     if scheme == "tamil":
         _tamil_voicing(seq)
+    if scheme == "bengali":
+        _bengali_sounds(seq)
     vowels = sum(1 for k, *_ in seq if k in "VS")
     # Dravidian languages and Sinhala pronounce (and their Latin spellings keep) the inherent vowel.
     for i in range(len(seq) - 1 if indo_aryan else 0, 0, -1):
@@ -126,9 +139,10 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
                 # candrabindu only nasalises a vowel; before a consonant Latin writes the nasal (कुँवर
                 # Kunwar, चाँद Chand), elsewhere nothing (हाँ ha)
                 continue
-            nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
-            # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
-            lat = "m" if nxt in _LABIAL or not nxt else "ng" if nxt == "h" else "n"
+            if lat != "ng":   # (Bengali's is ng wherever it stands: _bengali_sounds)
+                nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
+                # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
+                lat = "m" if nxt in _LABIAL or not nxt else "ng" if nxt == "h" else "n"
         out.append(lat)
     return "".join(out)
 

@@ -53,6 +53,13 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Chettri Sita", "Сита Кшетри", "exact"),
     ("Ravi Kanwar", "रवि कुँवर", "phonetic"),                      # candrabindu before a consonant is n
     ("Kunwar Singh", "कुँवर सिंह", "exact"),
+    ("Sourav Ganguly", "সৌরভ গঙ্গোপাধ্যায়", "phonetic"),           # anglicised Bengali surnames (Sourav/Saurabh)
+    ("Mamata Banerjee", "Мамата Бандьопадхьяй", "exact"),
+    ("Amit Bose", "অমিত বসু", "exact"),                           # ... and ব is b in Bengali
+    ("Rabindranath Roy", "রবীন্দ্রনাথ রায়", "exact"),
+    ("Prakash Rai", "Пракаш Рой", "exact"),
+    ("Subrata Biswas", "সুব্রত বিশ্বাস", "exact"),
+    ("Jagjit Singh", "জগজিৎ সিং", "exact"),                        # Bengali anusvara is ng, also at the end
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),
