@@ -71,12 +71,18 @@ def _tamil_voicing(seq: list[list[str]]) -> None:
 def _bengali_sounds(seq: list[list[str]]) -> None:
     """Bengali (and Assamese) has one letter ব for b and v, said b (বসু Basu, বিশ্বাস Biswas): sanscript
     writes it v. After a consonant it is the ব-ফলা Latin writes w (Biswas), which the keys read as v.
-    Its anusvara ং is always the velar ng (সিং Singh, বাংলা Bangla), word-final too."""
+    Its anusvara ং is always the velar ng (সিং Singh, বাংলা Bangla), word-final too. And w, which the
+    script has no letter for, is written ও য় before the vowel."""
     for i, item in enumerate(seq):
         if item[1] == "v" and not (i and seq[i - 1][0] == "C"):
             item[2] = "b"
         elif item[0] == "M" and item[1] == "M":
             item[2] = "ng"
+        elif item[1] == "o" and item[0] == "V" and not (i and seq[i - 1][0] == "C") and i + 2 < len(seq) \
+                and seq[i + 1][1] == "y" and seq[i + 2][0] in "VS":
+            # the letter ও (not the sign ো) before য় and a vowel spells wa (ওয়াসিম Wasim, রাওয়াল Rawal)
+            item[0], item[2] = "C", "w"
+            seq[i + 1][2] = ""
 
 
 def _syllable_ya(seq: list[list[str]], i: int) -> bool:
@@ -135,11 +141,12 @@ def hk_to_latin(hk: str, scheme: str = "") -> str:
     out = []
     for i, (kind, sym, lat) in enumerate(seq):
         if kind == "M":
-            if sym == "~" and not (i + 1 < len(seq) and seq[i + 1][0] == "C"):
-                # candrabindu only nasalises a vowel; before a consonant Latin writes the nasal (कुँवर
-                # Kunwar, चाँद Chand), elsewhere nothing (हाँ ha)
-                continue
-            if lat != "ng":   # (Bengali's is ng wherever it stands: _bengali_sounds)
+            if sym == "~":
+                # candrabindu nasalises the vowel before it; Latin writes that as n before a consonant
+                # (कुँवर Kunwar, चाँद Chand) and at the end (खाँ Khan), and not before a vowel
+                if i + 1 < len(seq) and seq[i + 1][0] != "C":
+                    continue
+            elif lat != "ng":   # (Bengali's anusvara is ng wherever it stands: _bengali_sounds)
                 nxt = seq[i + 1][2] if i + 1 < len(seq) else ""
                 # anusvara is m before labials; before h it is the velar nasal Latin writes "ng" (Singh)
                 lat = "m" if nxt in _LABIAL or not nxt else "ng" if nxt == "h" else "n"

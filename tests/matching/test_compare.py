@@ -60,6 +60,9 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Prakash Rai", "Пракаш Рой", "exact"),
     ("Subrata Biswas", "সুব্রত বিশ্বাস", "exact"),
     ("Jagjit Singh", "জগজিৎ সিং", "exact"),                        # Bengali anusvara is ng, also at the end
+    ("Wasim Akram", "ওয়াসিম আকরাম", "exact"),                      # Bengali writes w as ও য়
+    ("Salman Khan", "সালমান খাঁ", "exact"),                         # candrabindu at the end is n
+    ("Salman Khan", "सलमान खाँ", "exact"),
     ("H. Singh", "Harpreet Singh", "initials"),
     ("R. Kumar", "Rakesh Kumar", "initials"),
     ("H.D. Kumar", "Hari Dev Kumar", "initials"),

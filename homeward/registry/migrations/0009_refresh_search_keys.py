@@ -1,7 +1,7 @@
-"""Recompute the names' search keys: matching's keys changed again (aw before a consonant is av, as in
-Chawla = चावला; the schwa of गायत्री after a long vowel and y stays; candrabindu before a consonant is
-n, कुँवर = Kunwar; Bengali ব is b and ং is ng), and a key stored under the old rules is not found by a
-search under the new ones."""
+"""Recompute the names' search keys: matching's keys changed again (aw before a consonant is av, as
+in Chawla = चावला; the schwa of गायत्री after a long vowel and y stays; candrabindu is n before a
+consonant and at a word's end, कुँवर = Kunwar; Bengali ব is b, ং is ng, ওয় is w), and a key stored
+under the old rules is not found by a search under the new ones."""
 
 from django.db import migrations
 
