@@ -6,10 +6,10 @@ Wikidata name item per line), so its groups for tokens typical of India or Nepal
 absent from name-pairs.csv are a held-out sample of that kind. Printed per token pair: the level
 compare_names gives (exact / phonetic / fuzzy agree; none, the pair is lost), and, for the other
 side of the trade, how often tokens of *different* groups agree anyway; then Devanagari and Bengali
-against Latin from the same groups (for Devanagari, the devanagari-latin set's own tokens apart). Then, at the level of
-whole names: simulated true pairs (one to three tokens, the Cyrillic side in reverse order, each token
-one of its spellings) and the name level they get, the quantity the model's m-probabilities for names
-stand for (matching.model.DEFAULT_M).
+against Latin from the same groups (for Devanagari, the devanagari-latin set's own tokens apart).
+Then, at the level of whole names: simulated true pairs (one to three tokens, the Cyrillic side in
+reverse order, each token one of its spellings) and the name level they get, the quantity the model's
+m-probabilities for names stand for (matching.model.DEFAULT_M).
 
     .venv/bin/pip download rigour==1.8.2 --no-deps -d bench/out    # the data file only; not installed
     .venv/bin/python bench/transliteration_holdout.py --rigour-wheel bench/out/rigour-1.8.2-py3-none-any.whl
@@ -138,17 +138,17 @@ def main() -> None:
     with open(DEVANAGARI_SET, encoding="utf-8-sig") as f:
         dev_devanagari = {t.lower() for r in csv.DictReader(f) for t in LATIN.findall(r["full_name"].lower())}
     for script, pattern in (("Devanagari", DEVANAGARI), ("Bengali", BENGALI)):
-        seen, held, groups = [], [], []
+        seen, held, script_groups = [], [], []
         for latin, written in groups_from_wheel(args.rigour_wheel, pattern):
             mine = [a for a in latin if a in typical]
             if mine:
-                groups.append((mine, written))
+                script_groups.append((mine, written))
             for a in mine:
                 (seen if script == "Devanagari" and a in dev_devanagari else held).extend((a, b) for b in written)
         if seen:
             show(f"{script}, dev-set tokens", tally(seen))
         show(f"{script}, held out", tally(held))
-        show(f"{script}, different names", tally(different_names(groups, set(seen) | set(held))))
+        show(f"{script}, different names", tally(different_names(script_groups, set(seen) | set(held))))
     print(f"\n{'simulated true names':34} {'n':>6}  name levels (share)")
     show_names("development tokens", name_levels(dev_spellings))
     show_names("held-out tokens", name_levels(held_spellings))

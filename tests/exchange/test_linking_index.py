@@ -31,7 +31,8 @@ def test_the_index_holds_each_sent_case_once_with_its_latin_name_date_and_passpo
 
 def test_names_and_passports_are_read_by_person_id_not_through_the_scope(registry60, partner, officer):
     """The scope as a subquery was planned as nested full scans on PostgreSQL whose statistics were
-    taken on nearly empty tables (90 s for 60 cases); a list of ids cannot be planned that way."""
+    taken on nearly empty tables (75-100 s per read for 200 cases in CI); a list of ids cannot be planned
+    that way."""
     services.export_request(partner=partner, ask="identify", cases=Case.objects.all(), by=officer)
     with CaptureQueriesContext(connection) as queries:
         services._index(services.linking_scope(partner))
