@@ -1,4 +1,4 @@
-"""How the cross-script layer does on Latin/Cyrillic name pairs it was never tuned on.
+"""How the cross-script layer does on name pairs (Latin against Cyrillic, Devanagari, Bengali) it was never tuned on.
 
 The development sets draw their tokens from name-pairs.csv; lists the engine is judged on draw other
 tokens from the same sources. OpenSanctions `rigour` ships one of them (persons.txt: spellings of one
