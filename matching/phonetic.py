@@ -310,25 +310,28 @@ def typo_form(token: str, latin: str) -> str:
 # for Jana, Якир for Jakir); kh inside a word as a bare х (Ахтар for Akhtar, where the keys expect кх
 # as in Сукхвиндер). Each is rare in any one list and common across lists, so a Cyrillic token also
 # carries the keys it would have with each habit undone; the comparison counts a hit on one as a
-# spelling variant, and blocking files the token under its skeleton too.
+# spelling variant, and blocking files the token under its skeleton too. The same goes for a Latin
+# name read as English: a final a-consonant-e as эй/ей (Рэйн for Rane, Дэйв for Dave).
 _CYR_VOWELS = "аеёиоуыэюя"
 _G_FOR_H = re.compile(f"(?<=[{_CYR_VOWELS}])г(?=[{_CYR_VOWELS}])")
 _Y_FOR_J = re.compile(f"(?:(?<=[{_CYR_VOWELS}])|^)(?:й|я|ю)")
 _J_FORMS = {"й": "дж", "я": "джа", "ю": "джу"}
 _X_FOR_KH = re.compile(f"(?<=[{_CYR_VOWELS}])х(?=[бвгджзклмнпрстфцчшщ])")
+# one syllable only: Хусейн, Гусейн are Hussain, not an English reading
+_ENGLISH_A_E = re.compile("^([бвгджзклмнпрстфхцчшщ]{1,2})[эе]й([бвгджзклмнпрстфхцчшщ])$")
 
 
 @lru_cache(maxsize=200_000)
 def older_readings(token: str) -> tuple[str, ...]:
-    """Fine keys of a Cyrillic token with the г-for-h, y-for-j and х-for-kh habits undone (empty for
-    tokens in other scripts, and for readings that give the token's own key)."""
+    """Fine keys of a Cyrillic token with the г-for-h, y-for-j, х-for-kh and English a-e habits undone
+    (empty for tokens in other scripts, and for readings that give the token's own key)."""
     text = token.lower()
     if not text or detect_script(text) != CYRILLIC:
         return ()
     own = token_keys(text)[1]
     keys = []
     for undone in (_G_FOR_H.sub("х", text), _Y_FOR_J.sub(lambda m: _J_FORMS[m.group(0)], text),
-                   _X_FOR_KH.sub("кх", text)):
+                   _X_FOR_KH.sub("кх", text), _ENGLISH_A_E.sub(r"\1а\2е", text)):
         if undone != text:
             key = fine_key(to_latin(undone))
             if key and key != own and key not in keys:

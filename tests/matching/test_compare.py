@@ -24,6 +24,7 @@ from matching.records import parse_dob, passport_keys, phone_key, place_key
     ("Tahir Mehul", "Мегуль Тагир", "phonetic"),
     ("Saroj Jakir", "Якир Сарой", "phonetic"),                    # й/я for j read as y
     ("Sagar Gopal", "Сагар Гопал", "exact"),                      # a real g stays exact
+    ("Chandan Rane", "Чандан Рэйн", "phonetic"),                  # Rane read as an English word
     ("Hema Malini Devi", "Hemamalini Devi", "fuzzy"),
     ("Shyamsundar Rao", "Shyam Sundar Rao", "fuzzy"),            # m before the next part's consonant
     ("Шьямсундар Рао", "Shyam Sundar Rao", "fuzzy"),

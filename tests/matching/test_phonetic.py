@@ -108,6 +108,8 @@ def test_typo_form(token, form):
     ("Рагхав", ()),                                             # гх is gh, not h
     ("Ахтар", ("aktar",)), ("Рахул", ()),                       # х for kh before a consonant
     ("Сингх", ()), ("Санджай", ("sanjaj",)),
+    ("Рэйн", ("rejn", "rane")), ("Бхейв", ("bejv", "bave")),    # a final a-e read as English
+    ("Рейна", ("rejn",)), ("Хусейн", ("husejn",)),             # ... in one syllable only
     ("Mohan", ()), ("मोहन", ()),                                # only Cyrillic spellings are read back
 ])
 def test_older_readings(token, readings):
