@@ -1,7 +1,12 @@
 """Precision, recall and F1 of the identification engine on the shared dev sets and FEBRL.
 
     .venv/bin/python bench/identification_quality.py [--sets full,names-only,devanagari-latin,febrl4,febrl3]
-                                                     [--threshold 0.5] [--no-baseline]
+                                                     [--threshold 0.5] [--no-baseline] [--ceiling]
+                                                     [--supervised]
+
+--ceiling counts the true pairs tied with an identical-looking record; --supervised fits a classifier
+to the answers on the engine's evidence (bench/supervised_ceiling.py). Both measure the lists, not
+the engine: how far any engine could go.
 """
 from __future__ import annotations
 
@@ -175,6 +180,9 @@ def main() -> None:
     ap.add_argument("--no-train", action="store_true", help="use the shipped parameters without EM")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (ASCII-folded, and with our keys)")
     ap.add_argument("--ceiling", action="store_true", help="also count the true pairs no engine can decide")
+    ap.add_argument("--supervised", action="store_true",
+                    help="also fit a classifier to truth.csv on the engine's evidence (cross-validated): "
+                         "how far any decision rule on that evidence could go")
     args = ap.parse_args()
     print(f"{'set':18} {'engine':9} {'P':>7} {'R':>7} {'F1':>7} {'pairs':>9} {'secs':>6}")
     for name in args.sets.split(","):
@@ -208,6 +216,13 @@ def main() -> None:
         pred = {(l.left_id, l.right_id) for l in res.links}
         p, r, f = prf(pred, gold)
         print(f"{name:18} {'homeward':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
+        if args.supervised and not name.startswith("febrl"):
+            from supervised_ceiling import supervised_ceiling
+            t0 = time.perf_counter()
+            p, r, f, wrong, missed = supervised_ceiling(L, R, gold, threshold=args.threshold)
+            print(f"{name:18} {'trained':9} {p:7.4f} {r:7.4f} {f:7.4f} {'':>9} {time.perf_counter() - t0:6.1f}"
+                  f"  (on the answers; {wrong} wrong, {missed} missed; engine {len(pred - gold)} wrong, "
+                  f"{len(gold - pred)} missed)")
         if not args.no_baseline:
             t0 = time.perf_counter()
             bp = baseline(L, R)

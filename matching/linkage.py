@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .index import CandidateIndex
-from .model import Model, explain, train as train_model
+from .model import Model, exclusive_both_ways, explain, train as train_model
 from .records import prepare
 
 
@@ -49,7 +49,10 @@ def _notify(callback, value):
 
 CHUNK = 2000
 PARALLEL_FROM = 20000
-_STATE = None   # (index, prepared left records, threshold) for the forked workers
+# Candidates below this still count in the one-to-one step (another query's claim on a record, or a
+# query's mass that moves to them) though they are not links; weaker ones change nothing visible.
+CLAIM_FLOOR = 0.02
+_STATE = None   # (index, prepared left records, lowest probability kept) for the forked workers
 
 
 def _checked_threshold(threshold) -> float:
@@ -70,13 +73,13 @@ def _unique_ids(records, side: str) -> None:
 def _link_chunk(bounds: tuple[int, int]) -> tuple[list[tuple], int]:
     """Links of a slice of the left list as plain tuples: from a worker they pickle several times
     faster than Link objects."""
-    index, left_p, threshold = _STATE
+    index, left_p, keep_from = _STATE
     out, pairs = [], 0
     for q in left_p[bounds[0]:bounds[1]]:
         res = index.query(q)
         pairs += len(res)
         for i, p, parts in res:
-            if p < threshold:
+            if p < keep_from:
                 break
             out.append((q.id, index.records[i].id, p, explain(parts)))
     return out, pairs
@@ -89,10 +92,12 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     """Propose links between two lists, best first.
 
     Each left record is scored against the right list exactly as CandidateIndex.candidates would.
-    `one_to_one` then keeps, best first, at most one link per right record as well: when two left
-    records both claim the same right record, the weaker claim is an abstention, not a second link,
-    and the stronger one too unless it outweighs all the others together (a tie is not decided by
-    the order of the ids).
+    `one_to_one` then treats a right record, too, as at most one left record: the probabilities of
+    candidates that other left records also claim are solved together (model.exclusive_both_ways),
+    so a record taken by a stronger claim moves a query's mass to its other candidates, and pairs no
+    other left record competes for keep the interactive probability. Best first, at most one link per
+    right record is kept: the weaker claim is an abstention, not a second link, and the stronger one
+    too unless it outweighs all the others together (a tie is not decided by the order of the ids).
     `progress`, if given, is called with the number of rows just processed: the right list's as they
     are indexed, then the left list's as they are linked (len(right) + len(left) in all). `stage`, if
     given, is called with "indexing", "preparing" (the left list), "training" (when it trains) and
@@ -123,7 +128,7 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     phases["train"] = time.perf_counter() - t0 - sum(phases.values())
     _notify(stage, "linking")
     global _STATE
-    _STATE = (index, left_p, threshold)
+    _STATE = (index, left_p, min(threshold, CLAIM_FLOOR) if one_to_one else threshold)
     chunks = [(lo, min(lo + CHUNK, len(left_p))) for lo in range(0, len(left_p), CHUNK)]
     links: list[Link] = []
     pairs = 0
@@ -146,6 +151,10 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
                 _notify(progress, hi - lo)
     finally:
         _STATE = None
+    if one_to_one:
+        both_ways = exclusive_both_ways([(l.left_id, l.right_id, l.match_probability) for l in links])
+        links = [Link(l.left_id, l.right_id, p, l.explanation) for l, p in zip(links, both_ways)
+                 if p >= threshold]
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
     if one_to_one:
         claims: dict[str, float] = {}

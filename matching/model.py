@@ -325,6 +325,51 @@ def exclusive_probabilities(weights: list[float], n_registry: int, prior: float)
     return [t / denom for t in terms]
 
 
+def exclusive_both_ways(pairs: list[tuple[str, str, float]], *, damping: float = 0.5,
+                        tolerance: float = 1e-9, max_iterations: int = 1000) -> list[float]:
+    """The probabilities of (left id, right id, probability) pairs when a right record, too, is at most
+    one left record.
+
+    exclusive_probabilities shares a query's mass among its candidates; in a batch, a right record
+    that another left record claims is less likely to be this one, and the query's mass moves to its
+    other candidates: "Annu Rohit" without a date, between two "Рохит Анну", is the one whose
+    namesake with a date has not taken the other. With a_j the probability that no *other* left record
+    is right record j, each query's candidates become
+        p'_j = p_j a_j / (1 - sum_k p_k (1 - a_k)),
+    its own formula with candidate j's prior weighed by a_j (uncontested pairs keep p exactly). The
+    equations are solved together (mean field), damped: undamped they can swing between two states.
+    The pairs should include every candidate with a non-negligible probability, not only links.
+    """
+    probabilities = [p for _, _, p in pairs]
+    claimants: dict[str, list[int]] = {}
+    for k, (_, right, _) in enumerate(pairs):
+        claimants.setdefault(right, []).append(k)
+    contested = {pairs[k][0] for ks in claimants.values() if len(ks) > 1 for k in ks}
+    rows: dict[str, list[int]] = {}
+    for k, (left, _, _) in enumerate(pairs):
+        if left in contested:
+            rows.setdefault(left, []).append(k)
+    current = list(probabilities)
+    for _ in range(max_iterations):
+        claimed: dict[str, float] = {}
+        for ks in rows.values():
+            for k in ks:
+                right = pairs[k][1]
+                claimed[right] = claimed.get(right, 0.0) + current[k]
+        updated, change = list(current), 0.0
+        for ks in rows.values():
+            free = [min(1.0, max(0.0, 1.0 - (claimed[pairs[k][1]] - current[k]))) for k in ks]
+            denominator = 1.0 - sum(probabilities[k] * (1.0 - a) for k, a in zip(ks, free))
+            for k, a in zip(ks, free):
+                value = damping * current[k] + (1 - damping) * probabilities[k] * a / denominator
+                change = max(change, abs(value - current[k]))
+                updated[k] = value
+        current = updated
+        if change < tolerance:
+            break
+    return current
+
+
 def pair_probability(weight: float, n_registry: int, prior: float) -> float:
     """Pairwise posterior (dedupe): prior odds pi/N per pair."""
     lam = prior / max(n_registry, 1)

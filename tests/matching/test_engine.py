@@ -141,6 +141,49 @@ def test_one_to_one_abstains_when_two_left_records_claim_one_right_record_equall
     assert {l.left_id for l in link(left, right, one_to_one=False).links if l.right_id == "R1"} == {"L1", "L2"}
 
 
+def test_a_record_taken_by_a_stronger_claim_leaves_the_other_one():
+    # two host records with one name; our dated case takes one, so the undated case is the other
+    right = host(Record("R1", "Рохит Анну", date_of_birth="1981-01-17"),
+                 Record("R2", "Рохит Анну", date_of_birth="1981-04-07"))
+    left = [Record("L1", "Annu Rohit"), Record("L2", "Annu Rohit", date_of_birth="1981-04-07")]
+    assert set(linked(left, right)) == {("L2", "R2"), ("L1", "R1")}
+    # each on its own: the undated case cannot tell the two apart
+    alone = linked(left, right, one_to_one=False)
+    assert ("L2", "R2") in alone and not {("L1", "R1"), ("L1", "R2")} & set(alone)
+
+
+def test_one_to_one_keeps_the_interactive_probability_of_uncontested_pairs():
+    right = background(300, seed=1)
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth[:4]) for i, r in
+            enumerate(background(60, seed=1))]
+    res = link(left, right, threshold=0.0, one_to_one=False)
+    claimed = {}
+    for l in res.links:
+        if l.match_probability >= 0.02:
+            claimed.setdefault(l.right_id, set()).add(l.left_id)
+    together = linked(left, right, model=res.model)
+    uncontested = [l for l in res.links if l.match_probability >= 0.5 and len(claimed[l.right_id]) == 1
+                   and all(len(claimed[x.right_id]) == 1 for x in res.links
+                           if x.left_id == l.left_id and x.match_probability >= 0.02)]
+    assert len(uncontested) > 20
+    for l in uncontested:
+        assert together[(l.left_id, l.right_id)].match_probability == l.match_probability
+
+
+@pytest.mark.parametrize("pairs, expected", [
+    ([("L1", "R1", 0.9)], [0.9]),                                    # nothing to share
+    ([("L1", "R1", 0.9), ("L2", "R2", 0.6)], [0.9, 0.6]),
+    # R2 is taken: L1's odds on R1 against "not in the list" (0.45 / 0.1) stay, R2's go: 4.5 / 5.5
+    ([("L1", "R1", 0.45), ("L1", "R2", 0.45), ("L2", "R2", 0.99)],
+     [pytest.approx(0.81, abs=0.01), pytest.approx(0.01, abs=0.01), pytest.approx(0.99, abs=0.001)]),
+    ([("L1", "R1", 0.9), ("L2", "R1", 0.9)],                         # twins: shared, still a tie
+     [pytest.approx(0.718, abs=0.001)] * 2),
+])
+def test_exclusive_both_ways(pairs, expected):
+    from matching.model import exclusive_both_ways
+    assert exclusive_both_ways(pairs) == expected
+
+
 def test_dedupe_clusters():
     recs = background(200, seed=3) + [
         Record("D1", "Harpreet Singh", date_of_birth="1998-03-14", passport_number="K1234567"),
