@@ -340,34 +340,24 @@ def exclusive_both_ways(pairs: list[tuple[str, str, float]], *, damping: float =
     equations are solved together (mean field), damped: undamped they can swing between two states.
     The pairs should include every candidate with a non-negligible probability, not only links.
     """
-    probabilities = [p for _, _, p in pairs]
-    claimants: dict[str, list[int]] = {}
-    for k, (_, right, _) in enumerate(pairs):
-        claimants.setdefault(right, []).append(k)
-    contested = {pairs[k][0] for ks in claimants.values() if len(ks) > 1 for k in ks}
-    rows: dict[str, list[int]] = {}
-    for k, (left, _, _) in enumerate(pairs):
-        if left in contested:
-            rows.setdefault(left, []).append(k)
-    current = list(probabilities)
+    if not pairs:
+        return []
+    left_of: dict[str, int] = {}
+    right_of: dict[str, int] = {}
+    rows = np.array([left_of.setdefault(left, len(left_of)) for left, _, _ in pairs])
+    columns = np.array([right_of.setdefault(right, len(right_of)) for _, right, _ in pairs])
+    prior_p = np.array([p for _, _, p in pairs], dtype=float)
+    current = prior_p.copy()
     for _ in range(max_iterations):
-        claimed: dict[str, float] = {}
-        for ks in rows.values():
-            for k in ks:
-                right = pairs[k][1]
-                claimed[right] = claimed.get(right, 0.0) + current[k]
-        updated, change = list(current), 0.0
-        for ks in rows.values():
-            free = [min(1.0, max(0.0, 1.0 - (claimed[pairs[k][1]] - current[k]))) for k in ks]
-            denominator = 1.0 - sum(probabilities[k] * (1.0 - a) for k, a in zip(ks, free))
-            for k, a in zip(ks, free):
-                value = damping * current[k] + (1 - damping) * probabilities[k] * a / denominator
-                change = max(change, abs(value - current[k]))
-                updated[k] = value
+        # an uncontested pair has free == 1 and denominator == 1 exactly, so it keeps p to the bit
+        free = np.clip(1.0 - (np.bincount(columns, weights=current)[columns] - current), 0.0, 1.0)
+        denominator = 1.0 - np.bincount(rows, weights=prior_p * (1.0 - free))[rows]
+        updated = damping * current + (1 - damping) * prior_p * free / denominator
+        change = float(np.abs(updated - current).max())
         current = updated
         if change < tolerance:
             break
-    return current
+    return current.tolist()
 
 
 def pair_probability(weight: float, n_registry: int, prior: float) -> float:
