@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/identification_quality.py [--sets full,names-only,devanagari-latin,febrl4,febrl3]
                                                      [--threshold 0.5] [--no-baseline] [--ceiling]
-                                                     [--supervised]
+                                                     [--joint] [--supervised]
 
 --ceiling counts the true pairs tied with an identical-looking record; --supervised fits a classifier
 to the answers on the engine's evidence (bench/supervised_ceiling.py). Both measure the lists, not
@@ -180,6 +180,8 @@ def main() -> None:
     ap.add_argument("--no-train", action="store_true", help="use the shipped parameters without EM")
     ap.add_argument("--splink", action="store_true", help="also run Splink 5 (ASCII-folded, and with our keys)")
     ap.add_argument("--ceiling", action="store_true", help="also count the true pairs no engine can decide")
+    ap.add_argument("--joint", action="store_true",
+                    help="also link with the two lists' claims solved together (link(joint=True))")
     ap.add_argument("--supervised", action="store_true",
                     help="also fit a classifier to truth.csv on the engine's evidence (cross-validated): "
                          "how far any decision rule on that evidence could go")
@@ -216,6 +218,10 @@ def main() -> None:
         pred = {(l.left_id, l.right_id) for l in res.links}
         p, r, f = prf(pred, gold)
         print(f"{name:18} {'homeward':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
+        if args.joint:
+            res = link(L, R, threshold=args.threshold, train=not args.no_train, joint=True)
+            p, r, f = prf({(l.left_id, l.right_id) for l in res.links}, gold)
+            print(f"{name:18} {'joint':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
         if args.supervised and not name.startswith("febrl"):
             from supervised_ceiling import supervised_ceiling
             t0 = time.perf_counter()

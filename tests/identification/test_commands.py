@@ -72,6 +72,17 @@ def test_link_threshold_and_mapping(tmp_path, files):
     assert read_csv(out)[0]["left_id"] == "C1"
 
 
+def test_link_joint_gives_a_taken_record_to_its_stronger_claim(tmp_path):
+    left, right, out = tmp_path / "left.csv", tmp_path / "right.csv", tmp_path / "links.csv"
+    left.write_text("id,full_name,date_of_birth\nA1,Annu Rohit,\nA2,Annu Rohit,1981-04-07\n", encoding="utf-8")
+    right.write_bytes(("№;ФИО;Дата рождения\n1;Рохит Анну;17.01.1981\n2;Рохит Анну;07.04.1981\n"
+                       + background_rows()).encode("cp1251"))
+    call_command("link", str(left), str(right), "-o", str(out))
+    assert {(r["left_id"], r["right_id"]) for r in read_csv(out)} == {("A2", "2")}
+    call_command("link", str(left), str(right), "-o", str(out), "--joint")
+    assert {(r["left_id"], r["right_id"]) for r in read_csv(out)} == {("A2", "2"), ("A1", "1")}
+
+
 def test_dedupe(tmp_path):
     f = tmp_path / "list.csv"
     f.write_text("id,full_name,date_of_birth\n1,Harpreet Singh,1998-03-14\n2,СИНГХ ХАРПРИТ,1998-03-14\n"

@@ -119,6 +119,22 @@ def test_interactive_equals_batch():
             assert batch[(q.id, c.id)] == pytest.approx(c.match_probability, abs=1e-12)
 
 
+def test_default_links_carry_the_interactive_probability():
+    # contested records included: the one-to-one step drops claims, it does not re-weigh them
+    right = background(300, seed=1) + [Record("R1", "Рохит Анну", date_of_birth="1981-01-17"),
+                                       Record("R2", "Рохит Анну", date_of_birth="1981-04-07")]
+    left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth[:4]) for i, r in
+            enumerate(background(60, seed=1))] + [Record("A1", "Annu Rohit"),
+                                                  Record("A2", "Annu Rohit", date_of_birth="1981-04-07")]
+    res = link(left, right)
+    idx = CandidateIndex(right, model=res.model)
+    assert len(res.links) > 20
+    for l in res.links:
+        found = {c.id: c.match_probability for c in idx.candidates(next(q for q in left if q.id == l.left_id),
+                                                                    limit=1000, threshold=0.0)}
+        assert found[l.right_id] == pytest.approx(l.match_probability, abs=1e-12)
+
+
 def test_index_add_makes_record_findable():
     idx = CandidateIndex(background(200))
     idx.add(Record("NEW", "Мангукия Харприт", date_of_birth="1999-01-01"))
@@ -146,13 +162,12 @@ def test_a_record_taken_by_a_stronger_claim_leaves_the_other_one():
     right = host(Record("R1", "Рохит Анну", date_of_birth="1981-01-17"),
                  Record("R2", "Рохит Анну", date_of_birth="1981-04-07"))
     left = [Record("L1", "Annu Rohit"), Record("L2", "Annu Rohit", date_of_birth="1981-04-07")]
-    assert set(linked(left, right)) == {("L2", "R2"), ("L1", "R1")}
-    # each on its own: the undated case cannot tell the two apart
-    alone = linked(left, right, one_to_one=False)
-    assert ("L2", "R2") in alone and not {("L1", "R1"), ("L1", "R2")} & set(alone)
+    assert set(linked(left, right, joint=True)) == {("L2", "R2"), ("L1", "R1")}
+    # each on its own (and so by default): the undated case cannot tell the two apart
+    assert set(linked(left, right)) == {("L2", "R2")}
 
 
-def test_one_to_one_keeps_the_interactive_probability_of_uncontested_pairs():
+def test_joint_claims_keep_the_interactive_probability_of_uncontested_pairs():
     right = background(300, seed=1)
     left = [Record(f"L{i}", r.full_name, date_of_birth=r.date_of_birth[:4]) for i, r in
             enumerate(background(60, seed=1))]
@@ -161,7 +176,7 @@ def test_one_to_one_keeps_the_interactive_probability_of_uncontested_pairs():
     for l in res.links:
         if l.match_probability >= 0.02:
             claimed.setdefault(l.right_id, set()).add(l.left_id)
-    together = linked(left, right, model=res.model)
+    together = linked(left, right, model=res.model, joint=True)
     uncontested = [l for l in res.links if l.match_probability >= 0.5 and len(claimed[l.right_id]) == 1
                    and all(len(claimed[x.right_id]) == 1 for x in res.links
                            if x.left_id == l.left_id and x.match_probability >= 0.02)]

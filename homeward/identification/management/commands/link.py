@@ -44,6 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--map-left", action="append", default=[], metavar="HEADER=FIELD",
                             help="map a column of LEFT to a field, e.g. 'Name of person=full_name'")
         parser.add_argument("--map-right", action="append", default=[], metavar="HEADER=FIELD")
+        parser.add_argument("--joint", action="store_true",
+                            help="solve competing claims of the two lists together: a right row another "
+                                 "left row has taken makes a left row's other candidates likelier. Its "
+                                 "probabilities then depend on the whole batch (uncontested pairs keep "
+                                 "theirs)")
         parser.add_argument("--workers", default="1",
                             help="processes that score in parallel (default 1; for lists of tens of "
                                  "thousands of rows and more: each extra one needs about 1.5 GiB more "
@@ -59,7 +64,8 @@ class Command(BaseCommand):
         right = read_records(opts["right"], opts["map_right"], warn=warn)
         tick, stage, close = progress_bar(len(right) + len(left), "indexing")
         try:
-            result = link(left, right, threshold=threshold, progress=tick, stage=stage, workers=workers)
+            result = link(left, right, threshold=threshold, progress=tick, stage=stage, workers=workers,
+                          joint=opts["joint"])
         finally:
             close()
         write_links(output, result.links)
