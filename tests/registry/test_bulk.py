@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from homeward import inserts
 from homeward.audit.models import AuditEntry
@@ -109,6 +109,26 @@ def test_insert_returns_keys_in_row_order_and_fills_defaults(db):
     assert RecruitingAgent.objects.get(pk=ids[0]).created_at is not None  # auto_now_add
     with pytest.raises(ValueError, match="give 'case_id'"):
         inserts.insert(CaseAgent, ("case", "agent_id"), [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and ANALYZE are PostgreSQL's")
+def test_a_copy_that_doubles_a_table_refreshes_its_planner_statistics(db):
+    def planned_rows():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [RecruitingAgent._meta.db_table])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:   # statistics outlive the rolled-back rows of earlier tests
+        cursor.execute(f"ANALYZE {RecruitingAgent._meta.db_table}")
+    assert planned_rows() == 0
+    inserts.insert(RecruitingAgent, ("name", "phone"), [(f"agent {n}", "") for n in range(inserts.ANALYZE_FROM)])
+    assert planned_rows() == inserts.ANALYZE_FROM
+    inserts.insert(RecruitingAgent, ("name", "phone"), [(f"more {n}", "") for n in range(inserts.ANALYZE_FROM)])
+    assert planned_rows() == 2 * inserts.ANALYZE_FROM
+    # a small addition to a table the planner knows is not worth an ANALYZE
+    inserts.insert(RecruitingAgent, ("name", "phone"), [(f"few {n}", "") for n in range(inserts.ANALYZE_FROM)])
+    assert planned_rows() == 2 * inserts.ANALYZE_FROM
 
 
 def test_insert_instances_saves_json_dates_and_keys(db, make_case):
