@@ -223,12 +223,13 @@ def main() -> None:
             p, r, f = prf({(l.left_id, l.right_id) for l in res.links}, gold)
             print(f"{name:18} {'joint':9} {p:7.4f} {r:7.4f} {f:7.4f} {res.candidate_pairs:9d} {res.seconds:6.1f}")
         if args.supervised and not name.startswith("febrl"):
-            from supervised_ceiling import supervised_ceiling
-            t0 = time.perf_counter()
-            p, r, f, wrong, missed = supervised_ceiling(L, R, gold, threshold=args.threshold)
-            print(f"{name:18} {'trained':9} {p:7.4f} {r:7.4f} {f:7.4f} {'':>9} {time.perf_counter() - t0:6.1f}"
-                  f"  (on the answers; {wrong} wrong, {missed} missed; engine {len(pred - gold)} wrong, "
-                  f"{len(gold - pred)} missed)")
+            from supervised_ceiling import LEARNERS, supervised_ceiling
+            for learner in LEARNERS:
+                t0 = time.perf_counter()
+                p, r, f, wrong, missed = supervised_ceiling(L, R, gold, threshold=args.threshold, learner=learner)
+                print(f"{name:18} {learner[:9]:9} {p:7.4f} {r:7.4f} {f:7.4f} {'':>9} {time.perf_counter() - t0:6.1f}"
+                      f"  (trained on the answers; {wrong} wrong, {missed} missed; engine {len(pred - gold)} "
+                      f"wrong, {len(gold - pred)} missed)")
         if not args.no_baseline:
             t0 = time.perf_counter()
             bp = baseline(L, R)

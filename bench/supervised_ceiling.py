@@ -1,7 +1,7 @@
 """How far any decision rule on the engine's evidence could go: a classifier trained on the answers.
 
 The engine learns without labels. To see whether a better decision rule on the same evidence exists,
-this fits a gradient-boosted classifier to truth.csv itself, on what the engine sees of each candidate
+this fits a classifier (gradient boosting, a random forest, a logistic regression) to truth.csv itself, on what the engine sees of each candidate
 pair (its probability, the level and weight of every field, the other candidates of the same query
 and the other queries' claims on the same record, the identical names on each side), and scores it
 by 10-fold cross-validation over the left records: each left record is decided by a model that never
@@ -69,17 +69,30 @@ def _features(left: list[Record], right: list[Record]):
     return np.array(rows, dtype=float), pairs, np.array(groups)
 
 
-def supervised_ceiling(left: list[Record], right: list[Record], gold: set,
-                       threshold: float = 0.5) -> tuple[float, float, float, int, int]:
-    """(precision, recall, F1, wrong links, missed links) of the cross-validated classifier."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+def _learner(kind: str):
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    if kind == "boosting":
+        return HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, random_state=0)
+    if kind == "forest":
+        return RandomForestClassifier(500, min_samples_leaf=2, random_state=0, n_jobs=2)
+    return LogisticRegression(max_iter=5000)
+
+
+LEARNERS = ("boosting", "forest", "logistic")
+
+
+def supervised_ceiling(left: list[Record], right: list[Record], gold: set, threshold: float = 0.5,
+                       learner: str = "boosting") -> tuple[float, float, float, int, int]:
+    """(precision, recall, F1, wrong links, missed links) of the cross-validated classifier
+    (`learner`: one of LEARNERS)."""
     from sklearn.model_selection import GroupKFold
 
     X, pairs, groups = _features(left, right)
     y = np.array([pair in gold for pair in pairs])
     predicted = np.zeros(len(y))
     for train, test in GroupKFold(FOLDS).split(X, y, groups):
-        model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, random_state=0)
+        model = _learner(learner)
         predicted[test] = model.fit(X[train], y[train]).predict_proba(X[test])[:, 1]
     per_left: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for (left_id, right_id), p in zip(pairs, predicted):
