@@ -85,6 +85,15 @@ def _link_chunk(bounds: tuple[int, int]) -> tuple[list[tuple], int]:
     return out, pairs
 
 
+def _with_claims(link_: Link, joint_probability: float) -> dict[str, str]:
+    """The explanation, saying so when other left records' claims moved the probability: the fields'
+    weights alone give the one it had on its own."""
+    if joint_probability == link_.match_probability:
+        return link_.explanation
+    return {**link_.explanation,
+            "claims": f"{link_.match_probability:.4f} on its own; other left records claim these right records"}
+
+
 def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
          progress: Callable[[int], None] | None = None, model: Model | None = None,
          one_to_one: bool = True, joint: bool = False, train: bool | None = None, workers: int = 1,
@@ -101,7 +110,8 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
     mass to its other candidates ("Annu Rohit" without a date, between two "Рохит Анну", is the one
     whose dated namesake has not taken the other). Contested pairs then get a probability that
     depends on the rest of the batch, so it differs from the interactive one; uncontested pairs keep
-    theirs. On the development sets it adds 0.001-0.002 F1 (bench/identification_quality.py --joint).
+    theirs, and a changed one says so in its explanation ("claims"). On the development sets it adds
+    0.001-0.002 F1 (bench/identification_quality.py --joint).
     `progress`, if given, is called with the number of rows just processed: the right list's as they
     are indexed, then the left list's as they are linked (len(right) + len(left) in all). `stage`, if
     given, is called with "indexing", "preparing" (the left list), "training" (when it trains) and
@@ -158,7 +168,7 @@ def link(left: Iterable, right: Iterable, *, threshold: float = 0.5,
         _STATE = None
     if joint:
         both_ways = exclusive_both_ways([(l.left_id, l.right_id, l.match_probability) for l in links])
-        links = [Link(l.left_id, l.right_id, p, l.explanation) for l, p in zip(links, both_ways)
+        links = [Link(l.left_id, l.right_id, p, _with_claims(l, p)) for l, p in zip(links, both_ways)
                  if p >= threshold]
     links.sort(key=lambda l: (-l.match_probability, l.left_id, l.right_id))
     if one_to_one:

@@ -200,9 +200,11 @@ FORMULA_NOTE = ("An id that a spreadsheet would run as a formula (one starting w
 
 def write_links(output: Output | str, links) -> None:
     output = output if isinstance(output, Output) else Output(output)
+    # "claims" (link --joint): what the probability was before other rows' claims moved it
+    columns = EXPLAIN_FIELDS + (("claims",) if any("claims" in l.explanation for l in links) else ())
     with output.open() as f:
-        write_csv(f, ["left_id", "right_id", "match_probability", *EXPLAIN_FIELDS], (
-            [l.left_id, l.right_id, f"{l.match_probability:.4f}", *(l.explanation.get(k, "") for k in EXPLAIN_FIELDS)]
+        write_csv(f, ["left_id", "right_id", "match_probability", *columns], (
+            [l.left_id, l.right_id, f"{l.match_probability:.4f}", *(l.explanation.get(k, "") for k in columns)]
             for l in links))
 
 

@@ -78,9 +78,14 @@ def test_link_joint_gives_a_taken_record_to_its_stronger_claim(tmp_path):
     right.write_bytes(("№;ФИО;Дата рождения\n1;Рохит Анну;17.01.1981\n2;Рохит Анну;07.04.1981\n"
                        + background_rows()).encode("cp1251"))
     call_command("link", str(left), str(right), "-o", str(out))
-    assert {(r["left_id"], r["right_id"]) for r in read_csv(out)} == {("A2", "2")}
+    rows = read_csv(out)
+    assert {(r["left_id"], r["right_id"]) for r in rows} == {("A2", "2")} and "claims" not in rows[0]
     call_command("link", str(left), str(right), "-o", str(out), "--joint")
-    assert {(r["left_id"], r["right_id"]) for r in read_csv(out)} == {("A2", "2"), ("A1", "1")}
+    rows = {r["left_id"]: r for r in read_csv(out)}
+    assert {(r["left_id"], r["right_id"]) for r in rows.values()} == {("A2", "2"), ("A1", "1")}
+    # A1's name alone could not choose: the explanation says what it had before the other claim
+    on_its_own = float(rows["A1"]["claims"].split()[0])
+    assert on_its_own < 0.5 < float(rows["A1"]["match_probability"])
 
 
 def test_dedupe(tmp_path):
