@@ -112,18 +112,16 @@ class Planned:
 
 
 def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
-    missing = []
     if "full_name" not in table.fields and not {"given_name", "family_name"} & set(table.fields):
-        missing.append("full_name (or given_name and family_name)")
-    if missing:
-        raise TableError(f"{upload.file_name} has no column for {', '.join(missing)}; columns found: "
-                         f"{', '.join(table.headers)}")
+        raise TableError(_("%(file)s has no column for full_name (or given_name and family_name); columns "
+                           "found: %(headers)s") % {"file": upload.file_name, "headers": ", ".join(table.headers)})
     seen_references: dict[str, int] = {}
     count = 0
     for row in table:
         count += 1
         if count > MAX_ROWS:
-            raise TableError(f"{upload.file_name} has more than {MAX_ROWS} rows; split it into parts")
+            raise TableError(_("%(file)s has more than %(max)s rows; split it into parts")
+                             % {"file": upload.file_name, "max": MAX_ROWS})
         errors: list[CellError] = []
         read = RowReader(table, row, errors)
         for header, value in row.raw.items():
@@ -161,7 +159,7 @@ def _planned_rows(upload: Upload, table) -> Iterator[Planned]:
                       military_unit=read.text("military_unit", max_length=100), note=read.text("note", max_length=5000))
         yield Planned(row.number, fields, reference, errors)
     if count == 0:
-        raise TableError(f"{upload.file_name} has a header but no rows")
+        raise TableError(_("%(file)s has a header but no rows") % {"file": upload.file_name})
 
 
 def _record(person: registry.PersonInput, number: int = 0):
@@ -277,7 +275,7 @@ def preview(upload: Upload, *, user) -> Upload:
     except TableError as exc:
         upload.problem = str(exc)
     except (OSError, UnicodeError, ValueError) as exc:
-        upload.problem = f"{upload.file_name} cannot be read: {exc}"
+        upload.problem = _("%(file)s cannot be read: %(error)s") % {"file": upload.file_name, "error": exc}
     finally:
         if pool:
             pool.terminate()

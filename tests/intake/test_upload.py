@@ -201,6 +201,16 @@ def test_row_errors_are_given_in_the_page_language(signed_in, db, row, hindi):
     assert hindi in html
 
 
+@pytest.mark.parametrize("content, hindi", [
+    (b"full_name,date_of_birth\n", "में शीर्ष पंक्ति है, पर कोई पंक्ति नहीं"),
+    (b"date_of_birth,home_state\n1990,Bihar\n", "में full_name (या given_name और family_name) का कोई कॉलम नहीं है"),
+])
+def test_file_errors_are_given_in_the_page_language(signed_in, db, content, hindi):
+    signed_in.cookies["django_language"] = "hi"
+    assert hindi in upload(signed_in, content).content.decode()
+    assert Case.objects.count() == 0
+
+
 @pytest.mark.parametrize("row", [
     "Raj Malhotra,1990,@raj_agent_delhi,,",       # a Telegram handle
     "Sunil Verma,1991,- нет сведений,,",          # a note: nothing known
