@@ -5,7 +5,7 @@ This builds such lists twice with one generator: once from the development token
 each Cyrillic spelling weighted by how often editors wrote it) and once from held-out tokens
 (OpenSanctions `rigour` groups of tokens typical of India or Nepal that are not in name-pairs.csv; see
 bench/transliteration_holdout.py). The generator copies what the development sets' README and files
-show: 2,000 cases, 70 % of them on a host list three times as long, one to three tokens per name (8 /
+show: 2,000 cases, 70 % of them on a host list 3.7 times as long, one to three tokens per name (8 /
 74 / 18 %), 9 % written with an initial, 4 % with an honorific, capitals (10 % of cases, 30 % of host
 rows), the host side in Cyrillic with the surname first in 75 % of rows and a typing error in 3 %;
 `names-only` with years only (cases 80 %, host 90 %), `full` with full dates (cases 70 % full, 20 %
@@ -19,12 +19,13 @@ beside Сингх, Цзи and Чжи (Chinese readings) for Ji, Шо for Shah, �
 as often as the common spellings, so the held-out row is a pessimistic bound, not an estimate.
 
     .venv/bin/python bench/heldout_lists.py --rigour-wheel bench/out/rigour-1.8.2-py3-none-any.whl
-                                            [--seeds 3] [--joint]
+                                            [--seeds 3] [--joint] [--name-m '{"partial": 0.02}']
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ from identification_quality import prf, tie_ceiling  # noqa: E402
 from transliteration_holdout import DEV_PAIRS, groups_from_wheel  # noqa: E402
 
 from matching import Record, link  # noqa: E402
+from matching.model import DEFAULT_M  # noqa: E402
 
 HONORIFICS = ("Shri", "Sri", "Md.", "Smt.")   # not Kumari: in these lists it is also a name
 OCR = str.maketrans("0O1I5S8B", "O0I1S5B8")
@@ -155,7 +157,10 @@ def main() -> None:
     ap.add_argument("--rigour-wheel", type=Path, required=True, help="rigour 1.8.2 wheel (pip download)")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--joint", action="store_true", help="link with claims solved jointly")
+    ap.add_argument("--name-m", type=json.loads, default={},
+                    help="JSON of name levels' m to try instead of the shipped ones, e.g. '{\"partial\": 0.02}'")
     args = ap.parse_args()
+    DEFAULT_M["name"].update(args.name_m)
     if not args.rigour_wheel.exists():
         sys.exit(f"{args.rigour_wheel}: no such file (see bench/transliteration_holdout.py's docstring)")
     names = top_names()
